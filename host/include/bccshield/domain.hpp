@@ -1,0 +1,21 @@
+#pragma once
+// Domain normalisation: UTS-46 (libidn2), lower case, no trailing dot; registrable domain (libpsl).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bccshield {
+
+// The ASCII (A-label) form used to compare domains: "Bücher.Example." -> "xn--bcher-kva.example".
+// nullopt when the domain is not a valid IDNA2008/UTS-46 name.
+std::optional<std::string> normalize_domain(std::string_view domain);
+
+// The registrable domain ("eTLD+1") of a normalised domain: "mail.acme.co.uk" -> "acme.co.uk".
+// A domain that is itself a public suffix (or unknown to the list) is returned unchanged.
+std::string registrable_domain(std::string_view normalized_domain);
+
+// True when `domain` equals `parent` or is a subdomain of it on a label boundary.
+bool is_same_or_subdomain(std::string_view domain, std::string_view parent);
+
+}  // namespace bccshield

@@ -1,0 +1,54 @@
+#pragma once
+// The organisation's policy: what counts as internal, the thresholds, what each rule does.
+
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bccshield {
+
+enum class Action { Allow, Warn, Justify, Convert, Block };  // ordered by strictness
+enum class RewriteStrategy { Self, Undisclosed, KeepInternal };
+
+inline constexpr const char* rule_exposed_parties = "exposed-parties";
+inline constexpr const char* rule_reply_exposure = "reply-exposure";
+inline constexpr const char* rule_large_alias = "large-alias";
+inline constexpr const char* rule_unparsable_recipient = "unparsable-recipient";
+
+struct RuleSettings {
+  Action action = Action::Warn;
+};
+
+struct Policy {
+  std::vector<std::string> internal_domains;        // normalised
+  int min_exposed_parties = 8;
+  std::vector<std::string> extra_consumer_domains;  // normalised, added to the built-in list
+  std::map<std::string, int> large_audience_addresses;  // normalised address -> audience size
+  std::map<std::string, RuleSettings, std::less<>> rules;  // every rule id present after loading
+  RewriteStrategy rewrite_strategy = RewriteStrategy::Self;
+
+  static Policy defaults();
+};
+
+// A policy that breaks the schema. `field` is a JSON pointer ("/rules/exposed-parties/action").
+class PolicyError : public std::runtime_error {
+ public:
+  PolicyError(std::string field, const std::string& problem);
+  [[nodiscard]] const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+// Strict: unknown keys, wrong types and out-of-range values throw PolicyError.
+Policy policy_from_json(const nlohmann::json& document);
+// Parses text first; invalid JSON throws PolicyError with field "" and the parser's message.
+Policy policy_from_text(std::string_view text);
+nlohmann::json policy_to_json(const Policy& policy);
+
+const char* to_string(Action action);
+const char* to_string(RewriteStrategy strategy);
+
+}  // namespace bccshield
