@@ -24,7 +24,7 @@ struct Draft {
   OriginalMessage original;  // meaningful for replies only
 };
 
-// Reads a draft object; throws InvalidField (see errors.hpp) naming the offending field.
+// Reads a draft object; throws ProtocolError(InvalidField) naming the offending field.
 Draft draft_from_json(const nlohmann::json& object);
 const char* to_string(ComposeType type);
 

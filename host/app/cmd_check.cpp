@@ -1,0 +1,60 @@
+#include <iostream>
+
+#include "bccshield/draft.hpp"
+#include "bccshield/eml.hpp"
+#include "bccshield/evaluate.hpp"
+#include "bccshield/protocol_error.hpp"
+#include "cli_options.hpp"
+#include "host_context.hpp"
+
+namespace bccshield {
+namespace {
+
+namespace po = boost::program_options;
+constexpr std::size_t kMaxCheckInputBytes = 64U * 1024U * 1024U;
+constexpr const char* kUsage = "bccshield-host check [--policy FILE] [--eml] [FILE|-]";
+
+}  // namespace
+
+int run_check(const Arguments& arguments) {
+  po::options_description options("check options");
+  options.add_options()("help,h", "this text")("policy", po::value<std::string>(), "policy file to apply")(
+      "eml", "the input is an RFC 5322 message, not a JSON draft")(
+      "input", po::value<std::string>()->default_value("-"), "draft file, or - for standard input");
+  po::positional_options_description positional;
+  positional.add("input", 1);
+  const auto values = parse_arguments(arguments, options, positional, kUsage);
+  if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
+
+  std::optional<std::filesystem::path> policy_file;
+  if (values->count("policy") != 0) policy_file = (*values)["policy"].as<std::string>();
+  const HostRuntime runtime = make_host_runtime(policy_file, false);
+  const std::string input_name = (*values)["input"].as<std::string>();
+  const auto input = read_input(input_name, kMaxCheckInputBytes);
+  if (!input) return exit_usage;
+
+  Draft draft;
+  try {
+    if (values->count("eml") != 0) {
+      draft = draft_from_eml(*input);
+    } else {
+      const auto document = nlohmann::json::parse(*input);
+      // A protocol request ({"type":"check","draft":{...}}) is accepted as well as a bare draft.
+      const bool is_request = document.is_object() && document.contains("draft");
+      draft = draft_from_json(is_request ? document["draft"] : document);
+    }
+  } catch (const nlohmann::json::parse_error& error) {
+    print_error(input_name + " is not valid JSON (" + std::string(error.what()) + "); use --eml for a message file");
+    return exit_usage;
+  } catch (const ProtocolError& error) {
+    print_error(input_name + ": " + error.what());
+    return exit_usage;
+  }
+  const Verdict verdict = evaluate(draft, runtime.context.policy);
+  nlohmann::json output = to_json(verdict);
+  output["policy"] = runtime.context.policy_status.to_json();
+  std::cout << output.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  return verdict.decision == Action::Allow ? exit_ok : exit_flagged;
+}
+
+}  // namespace bccshield

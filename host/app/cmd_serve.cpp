@@ -1,0 +1,52 @@
+#include <iostream>
+
+#include "bccshield/protocol_error.hpp"
+#include "commands.hpp"
+#include "framing.hpp"
+#include "host_context.hpp"
+
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
+
+namespace bccshield {
+
+int run_serve() {
+#ifdef _WIN32
+  // Frames are bytes: no CRLF translation on Windows.
+  _setmode(_fileno(stdin), _O_BINARY);
+  _setmode(_fileno(stdout), _O_BINARY);
+#endif
+  std::ios::sync_with_stdio(false);
+  HostRuntime runtime = make_host_runtime(std::nullopt, true);
+  for (;;) {
+    FrameResult frame = read_frame(std::cin);
+    switch (frame.status) {
+      case FrameStatus::EndOfInput:
+        return exit_ok;  // Thunderbird closed stdin: a normal end for both messaging modes
+      case FrameStatus::TooLarge:
+        write_frame(std::cout, error_reply(runtime.context, static_cast<int>(ErrorCode::FrameTooLarge),
+                                           "the message is larger than the host accepts",
+                                           {{"length", frame.declared_length}, {"limit", max_request_bytes}}));
+        print_error("refused a frame of " + std::to_string(frame.declared_length) + " bytes");
+        return exit_flagged;  // the rest of the stream cannot be trusted
+      case FrameStatus::Truncated:
+        write_frame(std::cout, error_reply(runtime.context, static_cast<int>(ErrorCode::FrameTruncated),
+                                           "the input ended inside a message",
+                                           {{"expected", frame.declared_length}, {"received", frame.received}}));
+        print_error("input ended inside a frame");
+        return exit_flagged;
+      case FrameStatus::Ok:
+        break;
+    }
+    if (!write_frame(std::cout, handle_message(frame.body, runtime.context))) {
+      print_error("cannot write to stdout");
+      return exit_flagged;
+    }
+  }
+}
+
+void print_error(const std::string& message) { std::cerr << "bccshield-host: " << message << std::endl; }
+
+}  // namespace bccshield

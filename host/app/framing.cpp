@@ -1,0 +1,50 @@
+#include "framing.hpp"
+
+#include <array>
+#include <cstring>
+
+namespace bccshield {
+
+FrameResult read_frame(std::istream& in, std::size_t limit) {
+  FrameResult result;
+  std::array<char, 4> header{};
+  in.read(header.data(), header.size());
+  const auto got = static_cast<std::size_t>(in.gcount());
+  if (got == 0) {
+    result.status = FrameStatus::EndOfInput;
+    return result;
+  }
+  if (got < header.size()) {
+    result.status = FrameStatus::Truncated;
+    result.received = got;
+    result.declared_length = header.size();
+    return result;
+  }
+  std::uint32_t length = 0;
+  std::memcpy(&length, header.data(), sizeof length);  // native byte order, as browsers write it
+  result.declared_length = length;
+  if (length > limit) {
+    result.status = FrameStatus::TooLarge;
+    return result;
+  }
+  result.body.resize(length);
+  in.read(result.body.data(), static_cast<std::streamsize>(length));
+  result.received = static_cast<std::size_t>(in.gcount());
+  if (result.received < length) {
+    result.status = FrameStatus::Truncated;
+    result.body.clear();
+  }
+  return result;
+}
+
+bool write_frame(std::ostream& out, const std::string& body) {
+  const auto length = static_cast<std::uint32_t>(body.size());
+  std::array<char, 4> header{};
+  std::memcpy(header.data(), &length, sizeof length);
+  out.write(header.data(), header.size());
+  out.write(body.data(), static_cast<std::streamsize>(body.size()));
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+}  // namespace bccshield

@@ -1,0 +1,44 @@
+#include "host_context.hpp"
+
+#include <sodium.h>
+
+#include <array>
+#include <iostream>
+
+#include "policy_loader.hpp"
+
+namespace bccshield {
+namespace {
+
+std::string random_check_id() {
+  std::array<unsigned char, 12> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  std::array<char, 2 * 12 + 1> hex{};
+  sodium_bin2hex(hex.data(), hex.size(), bytes.data(), bytes.size());
+  return hex.data();
+}
+
+}  // namespace
+
+HostRuntime make_host_runtime(const std::optional<std::filesystem::path>& policy_file, bool with_audit) {
+  HostRuntime runtime;
+  LoadedPolicy loaded = load_policy(policy_location(policy_file));
+  runtime.context.policy = std::move(loaded.policy);
+  runtime.context.policy_status = std::move(loaded.status);
+  if (runtime.context.policy_status.status == "error") {
+    // Shown in Thunderbird's error console; the message names the file, never an address.
+    std::cerr << "bccshield-host: policy refused, built-in defaults apply: "
+              << runtime.context.policy_status.error.value("message", "") << "\n";
+  }
+  runtime.context.new_check_id = random_check_id;
+  if (with_audit) {
+    if (auto path = default_audit_log_path()) {
+      runtime.audit_log = std::make_unique<AuditLog>(*path);
+      AuditLog* log = runtime.audit_log.get();
+      runtime.context.audit = [log](const nlohmann::json& event) { log->write(event); };
+    }
+  }
+  return runtime;
+}
+
+}  // namespace bccshield

@@ -1,0 +1,60 @@
+// bccshield-host: the native messaging host Thunderbird starts, and the admins' command line.
+#include <sodium.h>
+
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "bccshield/version.hpp"
+#include "commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: bccshield-host [COMMAND] [OPTIONS]\n"
+    "\n"
+    "Without a command (or with the manifest path and extension id Thunderbird passes) the host\n"
+    "serves native messaging on stdin/stdout until end of input.\n"
+    "\n"
+    "Commands:\n"
+    "  check [--policy FILE] [--eml] [FILE|-]   print the verdict for a draft (JSON) or an .eml\n"
+    "                                           exit 0 allow, 1 any other decision, 2 bad input\n"
+    "  policy validate FILE                     check a policy file against the schema\n"
+    "  manifest --host-path P [--extension-id ID]   print the native messaging host manifest\n"
+    "  serve                                    native messaging on stdin/stdout (explicit)\n"
+    "\n"
+    "Options:\n"
+    "  --help       this text\n"
+    "  --version    the host and protocol versions\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (sodium_init() < 0) {
+    bccshield::print_error("libsodium could not be initialised");
+    return 70;
+  }
+  const bccshield::Arguments all(argv + 1, argv + argc);
+  if (all.empty()) return bccshield::run_serve();
+  const std::string& command = all.front();
+  const bccshield::Arguments rest(all.begin() + 1, all.end());
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return bccshield::exit_ok;
+  }
+  if (command == "--version") {
+    std::cout << "bccshield-host " << bccshield::host_version << " (protocol " << bccshield::protocol_version << ")\n";
+    return bccshield::exit_ok;
+  }
+  if (command == "serve") return bccshield::run_serve();
+  if (command == "check") return bccshield::run_check(rest);
+  if (command == "policy") return bccshield::run_policy(rest);
+  if (command == "manifest") return bccshield::run_manifest(rest);
+  if (command.find('/') != std::string::npos || command.find('\\') != std::string::npos ||
+      command.ends_with(".json")) {
+    // Thunderbird starts the host as `bccshield-host <manifest path> <extension id>`.
+    return bccshield::run_serve();
+  }
+  bccshield::print_error("unknown command '" + command + "' (see --help)");
+  return bccshield::exit_usage;
+}

@@ -1,0 +1,219 @@
+#include "bccshield/evaluate.hpp"
+
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+
+#include "bccshield/recipient_set.hpp"
+
+namespace bccshield {
+namespace {
+
+using nlohmann::json;
+
+// Findings list recipients for the popup; past this many the rest are only counted, which
+// keeps a reply for tens of thousands of recipients under Thunderbird's 1 MiB frame limit.
+constexpr std::size_t kMaxListedRecipients = 1000;
+
+struct PartyGroup {
+  std::string party;
+  bool consumer = false;
+  std::vector<const Recipient*> members;
+};
+
+std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& external) {
+  std::map<std::string, PartyGroup> by_party;
+  std::vector<std::string> order;
+  for (const Recipient* recipient : external) {
+    auto [it, inserted] = by_party.try_emplace(recipient->party);
+    if (inserted) {
+      it->second.party = recipient->party;
+      it->second.consumer = recipient->consumer;
+      order.push_back(recipient->party);
+    }
+    it->second.members.push_back(recipient);
+  }
+  std::vector<PartyGroup> groups;
+  groups.reserve(order.size());
+  for (const auto& party : order) groups.push_back(std::move(by_party[party]));
+  // Organisations with many people first: that is what the user needs to see.
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const PartyGroup& a, const PartyGroup& b) { return a.members.size() > b.members.size(); });
+  return groups;
+}
+
+json parties_json(const std::vector<PartyGroup>& groups, json& finding) {
+  json parties = json::array();
+  std::size_t listed = 0;
+  std::size_t omitted_parties = 0;
+  std::size_t omitted_recipients = 0;
+  for (const PartyGroup& group : groups) {
+    if (listed >= kMaxListedRecipients) {
+      ++omitted_parties;
+      omitted_recipients += group.members.size();
+      continue;
+    }
+    json recipients = json::array();
+    for (const Recipient* member : group.members) {
+      if (listed < kMaxListedRecipients) {
+        recipients.push_back(member->display);
+        ++listed;
+      } else {
+        ++omitted_recipients;
+      }
+    }
+    parties.push_back({{"party", group.party},
+                       {"kind", group.consumer ? "private" : "organisation"},
+                       {"size", group.members.size()},
+                       {"recipients", std::move(recipients)}});
+  }
+  finding["omittedParties"] = omitted_parties;
+  finding["omittedRecipients"] = omitted_recipients;
+  return parties;
+}
+
+json display_list(const std::vector<const Recipient*>& recipients) {
+  json list = json::array();
+  for (std::size_t i = 0; i < recipients.size() && i < kMaxListedRecipients; ++i) {
+    list.push_back(recipients[i]->display);
+  }
+  return list;
+}
+
+Rewrite build_rewrite(const RecipientSet& set, const Classifier& classifier, RewriteStrategy strategy) {
+  Rewrite rewrite;
+  rewrite.strategy = strategy;
+  const std::string& sender = classifier.sender_key();
+  bool sender_placed = false;
+  if (strategy == RewriteStrategy::Self && !classifier.sender_display().empty()) {
+    rewrite.to.push_back(classifier.sender_display());
+    sender_placed = true;
+  }
+  for (const Recipient& recipient : set.recipients) {
+    if (sender_placed && recipient.parsed && recipient.key == sender) continue;  // already in To
+    const bool stays = strategy == RewriteStrategy::KeepInternal && recipient.parsed && recipient.internal;
+    if (stays && recipient.field == Field::To) {
+      rewrite.to.push_back(recipient.display);
+    } else if (stays && recipient.field == Field::Cc) {
+      rewrite.cc.push_back(recipient.display);
+    } else {
+      rewrite.bcc.push_back(recipient.display);
+    }
+  }
+  return rewrite;
+}
+
+struct Context {
+  const Policy& policy;
+  std::vector<Finding>& findings;
+  void add(const char* rule, json data) const {
+    const auto it = policy.rules.find(rule);
+    const Action action = it == policy.rules.end() ? Action::Warn : it->second.action;
+    if (action == Action::Allow) return;  // the admin switched this rule off
+    findings.push_back(Finding{rule, action, std::move(data)});
+  }
+};
+
+void check_reply_exposure(const Draft& draft, const RecipientSet& current, Classifier& classifier,
+                          const Context& context) {
+  if (draft.type != ComposeType::Reply) return;
+  const RecipientSet original = collect_recipients(draft.original.to, draft.original.cc, {}, classifier);
+  std::unordered_set<std::string> original_parties;
+  std::unordered_set<std::string> original_external;
+  for (const Recipient& recipient : original.recipients) {
+    if (!recipient.parsed || recipient.internal) continue;
+    original_parties.insert(recipient.party);
+    original_external.insert(recipient.key);
+  }
+  if (static_cast<int>(original_parties.size()) < context.policy.min_exposed_parties) return;
+  std::vector<const Recipient*> kept;
+  for (const Recipient& recipient : current.recipients) {
+    if (recipient.parsed && recipient.visible() && original_external.count(recipient.key) != 0) {
+      kept.push_back(&recipient);
+    }
+  }
+  if (kept.size() < 2) return;
+  context.add(rule_reply_exposure, {{"threshold", context.policy.min_exposed_parties},
+                                    {"originalExternalParties", original_parties.size()},
+                                    {"keptVisible", kept.size()},
+                                    {"recipients", display_list(kept)}});
+}
+
+}  // namespace
+
+Verdict evaluate(const Draft& draft, const Policy& policy) {
+  Verdict verdict;
+  Classifier classifier(policy, draft.from);
+  const RecipientSet set = collect_recipients(draft.to, draft.cc, draft.bcc, classifier);
+  const Context context{policy, verdict.findings};
+
+  std::vector<const Recipient*> external;
+  std::vector<const Recipient*> aliases;
+  std::vector<const Recipient*> unparsable;
+  Summary& summary = verdict.summary;
+  for (const Recipient& recipient : set.recipients) {
+    if (!recipient.parsed) {
+      ++summary.unparsable_entries;
+      unparsable.push_back(&recipient);
+      continue;
+    }
+    if (!recipient.visible()) {
+      ++summary.hidden_recipients;
+      continue;
+    }
+    ++summary.visible_recipients;
+    if (policy.large_audience_addresses.count(recipient.key) != 0) {
+      aliases.push_back(&recipient);
+    } else if (recipient.internal) {
+      ++summary.internal_recipients;
+    } else {
+      ++summary.external_recipients;
+      external.push_back(&recipient);
+    }
+  }
+  const std::vector<PartyGroup> groups = group_external(external);
+  summary.external_parties = static_cast<int>(groups.size());
+
+  if (summary.external_parties >= policy.min_exposed_parties) {
+    json finding = {{"threshold", policy.min_exposed_parties},
+                    {"visibleRecipients", summary.visible_recipients},
+                    {"externalRecipients", summary.external_recipients},
+                    {"externalParties", summary.external_parties}};
+    finding["parties"] = parties_json(groups, finding);
+    context.add(rule_exposed_parties, std::move(finding));
+  }
+
+  if (!aliases.empty()) {
+    long long weighted = summary.external_parties;
+    json listed = json::array();
+    for (const Recipient* alias : aliases) {
+      const int audience = policy.large_audience_addresses.at(alias->key);
+      weighted += audience;
+      listed.push_back({{"recipient", alias->display}, {"audience", audience}});
+    }
+    // Something must be exposed to the alias's audience: another visible address.
+    const bool exposes_someone = summary.visible_recipients > static_cast<int>(aliases.size());
+    if (exposes_someone && weighted >= policy.min_exposed_parties) {
+      context.add(rule_large_alias, {{"threshold", policy.min_exposed_parties},
+                                     {"weightedParties", weighted},
+                                     {"aliases", std::move(listed)},
+                                     {"exposedRecipients", summary.visible_recipients - static_cast<int>(aliases.size())}});
+    }
+  }
+
+  check_reply_exposure(draft, set, classifier, context);
+
+  if (!unparsable.empty()) {
+    json entries = json::array();
+    for (std::size_t i = 0; i < unparsable.size() && i < kMaxListedRecipients; ++i) {
+      entries.push_back({{"text", unparsable[i]->display}, {"reason", unparsable[i]->problem}});
+    }
+    context.add(rule_unparsable_recipient, {{"count", unparsable.size()}, {"entries", std::move(entries)}});
+  }
+
+  for (const Finding& finding : verdict.findings) verdict.decision = std::max(verdict.decision, finding.action);
+  if (verdict.decision != Action::Allow) verdict.rewrite = build_rewrite(set, classifier, policy.rewrite_strategy);
+  return verdict;
+}
+
+}  // namespace bccshield

@@ -1,0 +1,227 @@
+#include "bccshield/policy.hpp"
+
+#include <algorithm>
+#include <array>
+#include <nlohmann/json.hpp>
+
+#include "bccshield/domain.hpp"
+
+namespace bccshield {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array kRuleIds = {rule_exposed_parties, rule_reply_exposure, rule_large_alias,
+                                 rule_unparsable_recipient};
+constexpr std::array kTopLevelKeys = {"version",      "internalDomains", "minExposedParties",
+                                      "consumerDomains", "largeAudienceAddresses", "rules",
+                                      "rewriteStrategy"};
+constexpr int kMinExposedPartiesLimit = 2;
+constexpr int kMaxExposedPartiesLimit = 100000;
+constexpr int kMaxAudience = 10000000;
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0U : 1U)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// A typo must never silently switch a rule off: name the nearest known key.
+template <typename Keys>
+[[noreturn]] void unknown_key(const std::string& pointer, const std::string& key, const Keys& known) {
+  std::string problem = "unknown key \"" + key + "\"";
+  std::string_view best;
+  std::size_t best_distance = 4;
+  for (std::string_view candidate : known) {
+    const std::size_t d = edit_distance(key, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  if (!best.empty()) problem += " (did you mean \"" + std::string(best) + "\"?)";
+  throw PolicyError(pointer + "/" + key, problem);
+}
+
+const char* type_name(const json& value) { return value.type_name(); }
+
+std::string require_string(const json& value, const std::string& pointer) {
+  if (!value.is_string()) {
+    throw PolicyError(pointer, std::string("must be a string, not ") + type_name(value));
+  }
+  return value.get<std::string>();
+}
+
+int require_int(const json& value, const std::string& pointer, int low, int high) {
+  if (!value.is_number_integer()) {
+    throw PolicyError(pointer, std::string("must be an integer, not ") + type_name(value));
+  }
+  const auto number = value.get<long long>();
+  if (number < low || number > high) {
+    throw PolicyError(pointer, "must be between " + std::to_string(low) + " and " +
+                                   std::to_string(high) + ", not " + std::to_string(number));
+  }
+  return static_cast<int>(number);
+}
+
+std::string require_domain(const json& value, const std::string& pointer) {
+  const std::string text = require_string(value, pointer);
+  auto normalized = normalize_domain(text);
+  if (!normalized || normalized->find('.') == std::string::npos) {
+    throw PolicyError(pointer, "\"" + text + "\" is not a valid domain name");
+  }
+  return *normalized;
+}
+
+std::vector<std::string> domain_list(const json& value, const std::string& pointer) {
+  if (!value.is_array()) {
+    throw PolicyError(pointer, std::string("must be an array of domain names, not ") + type_name(value));
+  }
+  std::vector<std::string> domains;
+  domains.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    domains.push_back(require_domain(value[i], pointer + "/" + std::to_string(i)));
+  }
+  return domains;
+}
+
+Action parse_action(const json& value, const std::string& pointer) {
+  const std::string text = require_string(value, pointer);
+  for (Action action : {Action::Allow, Action::Warn, Action::Justify, Action::Convert, Action::Block}) {
+    if (text == to_string(action)) return action;
+  }
+  throw PolicyError(pointer, "\"" + text + "\" is not one of allow, warn, justify, convert, block");
+}
+
+RewriteStrategy parse_strategy(const json& value, const std::string& pointer) {
+  const std::string text = require_string(value, pointer);
+  for (auto strategy : {RewriteStrategy::Self, RewriteStrategy::Undisclosed, RewriteStrategy::KeepInternal}) {
+    if (text == to_string(strategy)) return strategy;
+  }
+  throw PolicyError(pointer, "\"" + text + "\" is not one of self, undisclosed, keep-internal");
+}
+
+std::string normalize_address_key(const std::string& address, const std::string& pointer) {
+  const auto at = address.rfind('@');
+  if (at == std::string::npos || at == 0) {
+    throw PolicyError(pointer, "\"" + address + "\" is not an e-mail address");
+  }
+  const auto domain = normalize_domain(std::string_view(address).substr(at + 1));
+  if (!domain) throw PolicyError(pointer, "\"" + address + "\" has an invalid domain");
+  return address.substr(0, at) + "@" + *domain;
+}
+
+void read_rules(const json& value, Policy& policy) {
+  if (!value.is_object()) throw PolicyError("/rules", std::string("must be an object, not ") + type_name(value));
+  for (const auto& [rule, settings] : value.items()) {
+    const std::string pointer = "/rules/" + rule;
+    if (std::find_if(kRuleIds.begin(), kRuleIds.end(), [&](const char* id) { return rule == id; }) ==
+        kRuleIds.end()) {
+      unknown_key("/rules", rule, kRuleIds);
+    }
+    if (!settings.is_object()) throw PolicyError(pointer, std::string("must be an object, not ") + type_name(settings));
+    for (const auto& [key, field] : settings.items()) {
+      if (key != "action") unknown_key(pointer, key, std::array{"action"});
+      policy.rules[rule].action = parse_action(field, pointer + "/action");
+    }
+  }
+}
+
+}  // namespace
+
+PolicyError::PolicyError(std::string field, const std::string& problem)
+    : std::runtime_error(field.empty() ? problem : field + ": " + problem), field_(std::move(field)) {}
+
+const char* to_string(Action action) {
+  switch (action) {
+    case Action::Allow: return "allow";
+    case Action::Warn: return "warn";
+    case Action::Justify: return "justify";
+    case Action::Convert: return "convert";
+    case Action::Block: return "block";
+  }
+  return "warn";
+}
+
+const char* to_string(RewriteStrategy strategy) {
+  switch (strategy) {
+    case RewriteStrategy::Self: return "self";
+    case RewriteStrategy::Undisclosed: return "undisclosed";
+    case RewriteStrategy::KeepInternal: return "keep-internal";
+  }
+  return "self";
+}
+
+Policy Policy::defaults() {
+  Policy policy;
+  for (const char* rule : kRuleIds) policy.rules[rule] = RuleSettings{};
+  return policy;
+}
+
+Policy policy_from_json(const json& document) {
+  if (!document.is_object()) {
+    throw PolicyError("", std::string("the policy must be a JSON object, not ") + type_name(document));
+  }
+  Policy policy = Policy::defaults();
+  for (const auto& [key, value] : document.items()) {
+    const std::string pointer = "/" + key;
+    if (key == "version") {
+      require_int(value, pointer, 1, 1);
+    } else if (key == "internalDomains") {
+      policy.internal_domains = domain_list(value, pointer);
+    } else if (key == "minExposedParties") {
+      policy.min_exposed_parties = require_int(value, pointer, kMinExposedPartiesLimit, kMaxExposedPartiesLimit);
+    } else if (key == "consumerDomains") {
+      policy.extra_consumer_domains = domain_list(value, pointer);
+    } else if (key == "largeAudienceAddresses") {
+      if (!value.is_object()) {
+        throw PolicyError(pointer, std::string("must be an object mapping addresses to audience sizes, not ") + type_name(value));
+      }
+      for (const auto& [address, size] : value.items()) {
+        const std::string entry = pointer + "/" + address;
+        policy.large_audience_addresses[normalize_address_key(address, entry)] =
+            require_int(size, entry, 2, kMaxAudience);
+      }
+    } else if (key == "rules") {
+      read_rules(value, policy);
+    } else if (key == "rewriteStrategy") {
+      policy.rewrite_strategy = parse_strategy(value, pointer);
+    } else {
+      unknown_key("", key, kTopLevelKeys);
+    }
+  }
+  return policy;
+}
+
+Policy policy_from_text(std::string_view text) {
+  json document;
+  try {
+    document = json::parse(text);
+  } catch (const json::parse_error& error) {
+    throw PolicyError("", std::string("not valid JSON: ") + error.what());
+  }
+  return policy_from_json(document);
+}
+
+json policy_to_json(const Policy& policy) {
+  json rules = json::object();
+  for (const auto& [rule, settings] : policy.rules) rules[rule] = {{"action", to_string(settings.action)}};
+  return {{"version", 1},
+          {"internalDomains", policy.internal_domains},
+          {"minExposedParties", policy.min_exposed_parties},
+          {"consumerDomains", policy.extra_consumer_domains},
+          {"largeAudienceAddresses", policy.large_audience_addresses},
+          {"rules", rules},
+          {"rewriteStrategy", to_string(policy.rewrite_strategy)}};
+}
+
+}  // namespace bccshield

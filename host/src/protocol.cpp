@@ -1,0 +1,159 @@
+#include "bccshield/protocol.hpp"
+
+#include <array>
+
+#include "bccshield/draft.hpp"
+#include "bccshield/evaluate.hpp"
+#include "bccshield/protocol_error.hpp"
+#include "bccshield/version.hpp"
+
+namespace bccshield {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array kChoices = {"convert", "send-anyway", "cancel", "auto-convert", "host-error-send",
+                                 "host-error-cancel"};
+constexpr std::size_t kMaxReasonBytes = 2000;
+
+json envelope(const HostContext& context, const json& id) {
+  json reply = {{"protocolVersion", protocol_version},
+                {"hostVersion", host_version},
+                {"policy", context.policy_status.to_json()}};
+  if (!id.is_null()) reply["id"] = id;
+  return reply;
+}
+
+std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string error_body(const HostContext& context, const json& id, ErrorCode code, const std::string& message,
+                       const json& params) {
+  json reply = envelope(context, id);
+  reply["error"] = {{"code", static_cast<int>(code)}, {"name", error_name(code)}, {"message", message}, {"params", params}};
+  return dump(reply);
+}
+
+std::string require_string(const json& request, const char* key) {
+  const auto it = request.find(key);
+  if (it == request.end() || !it->is_string()) {
+    throw ProtocolError(ErrorCode::InvalidField, std::string(key) + " must be a string", {{"field", key}});
+  }
+  return it->get<std::string>();
+}
+
+json handle_check(const json& request, HostContext& context) {
+  const auto draft_it = request.find("draft");
+  if (draft_it == request.end()) throw ProtocolError(ErrorCode::InvalidField, "draft is missing", {{"field", "draft"}});
+  const Draft draft = draft_from_json(*draft_it);
+  const Verdict verdict = evaluate(draft, context.policy);
+  json result = to_json(verdict);
+  const std::string check_id = context.new_check_id ? context.new_check_id() : std::string("check");
+  result["checkId"] = check_id;
+  if (context.audit) {
+    json rules = json::array();
+    for (const Finding& finding : verdict.findings) rules.push_back(finding.rule);
+    const auto client = request.find("client");
+    context.audit({{"event", "check"},
+                   {"checkId", check_id},
+                   {"decision", to_string(verdict.decision)},
+                   {"rules", rules},
+                   {"composeType", to_string(draft.type)},
+                   {"client", client != request.end() && client->is_string() ? *client : json("unknown")},
+                   {"summary", result["summary"]},
+                   {"policySource", context.policy_status.source},
+                   {"policyStatus", context.policy_status.status},
+                   {"draft", *draft_it}});  // the edge hashes addresses before anything is written
+  }
+  return result;
+}
+
+json handle_report(const json& request, HostContext& context) {
+  const std::string check_id = require_string(request, "checkId");
+  const std::string choice = require_string(request, "choice");
+  bool known = false;
+  for (const char* candidate : kChoices) known = known || choice == candidate;
+  if (!known) {
+    throw ProtocolError(ErrorCode::InvalidField,
+                        "choice must be one of convert, send-anyway, cancel, auto-convert, host-error-send, host-error-cancel",
+                        {{"field", "choice"}});
+  }
+  std::string reason;
+  if (request.contains("reason") && !request["reason"].is_null()) reason = require_string(request, "reason");
+  if (reason.size() > kMaxReasonBytes) reason.resize(kMaxReasonBytes);
+  if (context.audit) {
+    json event = {{"event", "report"}, {"checkId", check_id}, {"choice", choice}};
+    if (!reason.empty()) event["reason"] = reason;
+    const auto client = request.find("client");
+    if (client != request.end() && client->is_string()) event["client"] = *client;
+    context.audit(event);
+  }
+  return {{"recorded", true}};
+}
+
+}  // namespace
+
+json PolicyStatus::to_json() const {
+  json status_json = {{"status", status}, {"source", source}, {"signed", signature_verified}};
+  if (!error.is_null()) status_json["error"] = error;
+  return status_json;
+}
+
+std::string error_reply(const HostContext& context, int code, const std::string& message, const json& params) {
+  return error_body(context, nullptr, static_cast<ErrorCode>(code), message, params);
+}
+
+std::string handle_message(std::string_view body, HostContext& context) {
+  json request;
+  try {
+    request = json::parse(body);
+  } catch (const json::parse_error& error) {
+    return error_body(context, nullptr, ErrorCode::InvalidJson, std::string("the message is not valid JSON: ") + error.what(),
+                      {{"offset", error.byte}});
+  }
+  if (!request.is_object()) {
+    return error_body(context, nullptr, ErrorCode::NotAnObject, "the message must be a JSON object", json::object());
+  }
+  json id = request.value("id", json());
+  if (!id.is_null() && !id.is_string() && !id.is_number()) id = nullptr;
+  try {
+    if (request.contains("protocolVersion")) {
+      const json& version = request["protocolVersion"];
+      if (!version.is_number_integer()) {
+        throw ProtocolError(ErrorCode::InvalidField, "protocolVersion must be an integer", {{"field", "protocolVersion"}});
+      }
+      if (version.get<long long>() > protocol_version) {
+        throw ProtocolError(ErrorCode::UnsupportedProtocol, "this host speaks protocol version 1",
+                            {{"requested", version}, {"supported", protocol_version}});
+      }
+    }
+    const auto type_it = request.find("type");
+    const std::string type = type_it != request.end() && type_it->is_string() ? type_it->get<std::string>() : "";
+    json reply = envelope(context, id);
+    if (type == "hello") {
+      reply["result"] = {{"hostVersion", host_version}, {"protocolVersion", protocol_version}, {"hostName", host_name}};
+    } else if (type == "check") {
+      reply["result"] = handle_check(request, context);
+    } else if (type == "report") {
+      reply["result"] = handle_report(request, context);
+    } else {
+      throw ProtocolError(ErrorCode::UnknownType, "type must be one of hello, check, report",
+                          {{"type", type_it == request.end() ? json() : *type_it}});
+    }
+    std::string text = dump(reply);
+    if (text.size() > max_reply_bytes) {
+      const json& result = reply["result"];
+      return error_body(context, id, ErrorCode::ReplyTooLarge, "the reply would exceed Thunderbird's 1 MiB limit",
+                        {{"bytes", text.size()},
+                         {"limit", max_reply_bytes},
+                         {"decision", result.value("decision", "")},
+                         {"visibleRecipients", result.contains("summary") ? result["summary"]["visibleRecipients"] : json()}});
+    }
+    return text;
+  } catch (const ProtocolError& error) {
+    return error_body(context, id, error.code(), error.what(), error.params());
+  } catch (const std::exception& error) {
+    return error_body(context, id, ErrorCode::InternalError, error.what(), json::object());
+  }
+}
+
+}  // namespace bccshield

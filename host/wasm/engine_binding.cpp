@@ -1,0 +1,135 @@
+// C entry points of the JavaScript build of the core (Outlook add-in). The add-in calls them
+// through extension/outlook/src/engine.js; every answer is a protocol reply body (PROTOCOL.md),
+// produced by the same handle_message() the native host runs.
+//
+// Strings returned stay valid until the next call into the engine (single-threaded JS).
+
+#include <emscripten/emscripten.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "bccshield/policy.hpp"
+#include "bccshield/protocol.hpp"
+#include "bccshield/protocol_error.hpp"
+#include "bccshield/version.hpp"
+
+#include <idn2.h>
+#include <libpsl.h>
+
+namespace {
+
+using nlohmann::json;
+
+// The only randomness the engine needs: unique check ids. Math.random is enough (not secret).
+EM_JS(std::uint32_t, bccshield_js_random32, (), { return (Math.random() * 4294967296) >>> 0; });
+
+bccshield::HostContext& context() {
+  static bccshield::HostContext instance = [] {
+    bccshield::HostContext ctx;
+    ctx.policy_status.source = "built-in";
+    ctx.new_check_id = [] {
+      static const char* const hex = "0123456789abcdef";
+      std::string id = "outlook-";
+      for (int word = 0; word < 4; ++word) {
+        std::uint32_t bits = bccshield_js_random32();
+        for (int nibble = 0; nibble < 8; ++nibble, bits >>= 4U) id.push_back(hex[bits & 0xFU]);
+      }
+      return id;
+    };
+    return ctx;
+  }();
+  return instance;
+}
+
+std::string& reply_buffer() {
+  static std::string buffer;
+  return buffer;
+}
+
+const char* keep(std::string text) {
+  reply_buffer() = std::move(text);
+  return reply_buffer().c_str();
+}
+
+}  // namespace
+
+extern "C" {
+
+// Loads the organisation's policy (the text of a policy JSON file), validated exactly as the host
+// validates it. An empty text selects the built-in defaults. On a refused policy the defaults
+// apply and the status says why (as the host does). Returns the policy status JSON, plus the
+// effective policy under "policy".
+EMSCRIPTEN_KEEPALIVE const char* bccshield_load_policy(const char* text, const char* source) {
+  bccshield::HostContext& ctx = context();
+  const std::string_view body = text != nullptr ? text : "";
+  const std::string origin = source != nullptr && *source != '\0' ? source : "baked-in";
+  json answer;
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    ctx.policy = bccshield::Policy::defaults();
+    ctx.policy_status = {};
+    ctx.policy_status.source = "built-in";
+  } else {
+    try {
+      ctx.policy = bccshield::policy_from_text(body);
+      ctx.policy_status = {};
+      ctx.policy_status.status = "ok";
+      ctx.policy_status.source = origin;
+    } catch (const bccshield::PolicyError& error) {
+      ctx.policy = bccshield::Policy::defaults();
+      ctx.policy_status = {};
+      ctx.policy_status.status = "error";
+      ctx.policy_status.source = origin;
+      ctx.policy_status.error = {{"code", static_cast<int>(bccshield::ErrorCode::PolicyInvalid)},
+                                 {"message", error.what()},
+                                 {"field", error.field()},
+                                 {"file", origin}};
+    } catch (const std::exception& error) {
+      ctx.policy = bccshield::Policy::defaults();
+      ctx.policy_status = {};
+      ctx.policy_status.status = "error";
+      ctx.policy_status.source = origin;
+      ctx.policy_status.error = {{"code", static_cast<int>(bccshield::ErrorCode::PolicyInvalid)},
+                                 {"message", error.what()},
+                                 {"file", origin}};
+    }
+  }
+  answer = ctx.policy_status.to_json();
+  answer["policy"] = bccshield::policy_to_json(ctx.policy);
+  return keep(answer.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+// One protocol request body in, the reply body out (exactly the native host's handle_message).
+EMSCRIPTEN_KEEPALIVE const char* bccshield_handle(const char* request) {
+  return keep(bccshield::handle_message(request != nullptr ? request : "", context()));
+}
+
+// A draft object (PROTOCOL.md, "check") in, the check reply body out.
+EMSCRIPTEN_KEEPALIVE const char* bccshield_check(const char* draft_json) {
+  json request = {{"protocolVersion", bccshield::protocol_version}, {"type", "check"}};
+  try {
+    request["draft"] = json::parse(draft_json != nullptr ? draft_json : "");
+  } catch (const json::parse_error& error) {
+    return keep(bccshield::error_reply(context(), static_cast<int>(bccshield::ErrorCode::InvalidJson),
+                                       std::string("the draft is not valid JSON: ") + error.what(),
+                                       {{"offset", error.byte}}));
+  }
+  return keep(bccshield::handle_message(request.dump(-1, ' ', false, json::error_handler_t::replace), context()));
+}
+
+// Versions of the engine and of the libraries inside it, for diagnostics.
+EMSCRIPTEN_KEEPALIVE const char* bccshield_engine_info() {
+  const json info = {{"hostVersion", bccshield::host_version},
+                     {"protocolVersion", bccshield::protocol_version},
+                     {"libidn2", idn2_check_version(nullptr)},
+                     {"libpsl", psl_get_version()},
+                     {"publicSuffixList", {{"sha1", psl_builtin_sha1sum()},
+                                           {"time", static_cast<long long>(psl_builtin_file_time())},
+                                           {"suffixes", psl_suffix_count(psl_builtin())}}},
+                     {"policy", context().policy_status.to_json()}};
+  return keep(info.dump());
+}
+
+}  // extern "C"
