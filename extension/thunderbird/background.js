@@ -1,0 +1,129 @@
+// Wires Thunderbird events to the pure modules. No decision logic lives here.
+
+import { createSendGuard } from "./modules/send-guard.mjs";
+import { createListExpander } from "./modules/list-expander.mjs";
+import { originalFromMessageHeader } from "./modules/draft-mapper.mjs";
+import { loadSettings } from "./modules/settings.mjs";
+import { createHostClient } from "./modules/host-client.mjs";
+import { buildPopupModel, createTranslator, popupSize } from "./modules/popup-model.mjs";
+import { CHOICES } from "./modules/constants.mjs";
+
+const translator = createTranslator(
+  (key, substitutions) => messenger.i18n.getMessage(key, substitutions),
+  messenger.i18n.getUILanguage(),
+);
+
+/** Open popups: id -> {model, windowId, resolve}. */
+const popups = new Map();
+/** Recent decisions and errors (diagnostics; kept small). */
+const journal = [];
+
+let clientNamePromise = null;
+function clientName() {
+  clientNamePromise ??= messenger.runtime.getBrowserInfo()
+    .then((info) => `${info.name.toLowerCase()}/${info.version}`)
+    .catch(() => "thunderbird");
+  return clientNamePromise;
+}
+
+function record(event) {
+  journal.push({ at: Date.now(), ...event });
+  if (journal.length > 50) {
+    journal.shift();
+  }
+  console.info("BccShield", JSON.stringify(event));
+}
+
+async function openPopup(input, waitForAnswer) {
+  const model = buildPopupModel(input, translator);
+  model.decisionMs = input.decisionMs ?? null;
+  const id = crypto.randomUUID();
+  const { width, height } = popupSize(model);
+  const entry = { model, windowId: null, resolve: null };
+  const answered = new Promise((resolve) => {
+    entry.resolve = resolve;
+  });
+  popups.set(id, entry);
+  try {
+    const win = await messenger.windows.create({
+      type: "popup",
+      url: `popup/popup.html?id=${encodeURIComponent(id)}`,
+      width,
+      height,
+      allowScriptsToClose: true,
+    });
+    entry.windowId = win.id;
+  } catch (error) {
+    popups.delete(id);
+    throw error;
+  }
+  if (!waitForAnswer) {
+    answered.then(() => popups.delete(id));
+    return null;
+  }
+  const answer = await answered;
+  popups.delete(id);
+  return answer;
+}
+
+function settle(id, answer) {
+  const entry = popups.get(id);
+  if (!entry) {
+    return;
+  }
+  entry.resolve(answer);
+  if (entry.windowId !== null) {
+    messenger.windows.remove(entry.windowId).catch(() => {});
+  }
+}
+
+messenger.windows.onRemoved.addListener((windowId) => {
+  for (const [id, entry] of popups) {
+    if (entry.windowId === windowId) {
+      entry.resolve({ choice: CHOICES.cancel });
+    }
+  }
+});
+
+const guard = createSendGuard({
+  loadSettings: () => loadSettings(messenger.storage),
+  expand: createListExpander(messenger),
+  readOriginal: async (messageId) => originalFromMessageHeader(await messenger.messages.get(messageId)),
+  sendNativeMessage: (name, message) => messenger.runtime.sendNativeMessage(name, message),
+  clientName,
+  ask: (input) => openPopup(input, true),
+  inform: (input) => {
+    openPopup(input, false).catch((error) => record({ event: "inform-failed", error: String(error) }));
+  },
+  record,
+});
+
+// Registered synchronously at top level so a sleeping MV3 background is woken by Send.
+messenger.compose.onBeforeSend.addListener((tab, details) => guard.onBeforeSend(tab, details));
+
+messenger.runtime.onMessage.addListener((message) => {
+  switch (message?.command) {
+    case "popupModel":
+      return Promise.resolve(popups.get(message.id)?.model ?? null);
+    case "popupAnswer":
+      settle(message.id, { choice: message.choice, reason: message.reason ?? "" });
+      return Promise.resolve(true);
+    case "keepAlive":
+      // The popup pings while it is open: keeps the MV3 background (and the pending
+      // onBeforeSend promise) alive however long the user thinks.
+      return Promise.resolve(true);
+    case "hostStatus":
+      return loadSettings(messenger.storage).then((settings) =>
+        createHostClient({
+          sendNativeMessage: (name, request) => messenger.runtime.sendNativeMessage(name, request),
+          timeoutMs: settings.values.hostTimeoutMs,
+        }).hello().then(
+          (hello) => ({ found: true, ...hello }),
+          (error) => ({ found: false, kind: error.kind ?? "failed", message: String(error.message ?? error) }),
+        ));
+    case "journal":
+      return Promise.resolve(journal);
+    default:
+      return undefined;
+  }
+});

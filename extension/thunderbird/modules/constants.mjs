@@ -1,0 +1,33 @@
+// Names and limits shared by the background, the popup and the options page.
+
+/** Native messaging name of the host: also its manifest file name (see manifests/). */
+export const HOST_NAME = "org.bccshield.host";
+
+/** Protocol major version this extension speaks (PROTOCOL.md). */
+export const PROTOCOL_VERSION = 1;
+
+/** How long a host call may take before the check counts as failed. */
+export const HOST_TIMEOUT_MS = 8000;
+
+/** Decisions the host may return, from the mildest to the strictest (PROTOCOL.md). */
+export const DECISIONS = ["allow", "warn", "justify", "convert", "block"];
+
+/** Choices reported back to the host (`report.choice`). */
+export const CHOICES = Object.freeze({
+  convert: "convert",
+  sendAnyway: "send-anyway",
+  cancel: "cancel",
+  autoConvert: "auto-convert",
+  hostErrorSend: "host-error-send",
+  hostErrorCancel: "host-error-cancel",
+});
+
+/** User-level settings and their defaults. IT may set and lock each through storage.managed. */
+export const DEFAULT_SETTINGS = Object.freeze({
+  // What to do when the host cannot give a verdict: "ask" | "block" | "allow".
+  onHostError: "ask",
+  // Host call timeout in milliseconds.
+  hostTimeoutMs: HOST_TIMEOUT_MS,
+});
+
+export const ON_HOST_ERROR_VALUES = ["ask", "block", "allow"];

@@ -1,0 +1,119 @@
+// Talks to the native host (PROTOCOL.md) with a timeout, and classifies every failure.
+// It never returns null on failure: callers get a HostError and must decide (fail closed).
+
+import { DECISIONS, HOST_NAME, HOST_TIMEOUT_MS, PROTOCOL_VERSION } from "./constants.mjs";
+
+/** Why the host could not give an answer. */
+export const HOST_ERROR_KINDS = Object.freeze({
+  missing: "missing", // not installed (no native manifest) or not startable
+  failed: "failed", // crashed, closed without reply, refused to start
+  timeout: "timeout", // no reply within the timeout
+  invalid: "invalid", // replied with something that is not a PROTOCOL.md reply
+  refused: "refused", // replied with a protocol error object
+});
+
+export class HostError extends Error {
+  constructor(kind, message, details = {}) {
+    super(message);
+    this.name = "HostError";
+    this.kind = kind;
+    this.details = details;
+  }
+}
+
+function classifyNativeError(error) {
+  const text = String(error?.message ?? error);
+  if (/No such native application|native manifest|not found|ENOENT/i.test(text)) {
+    return new HostError(HOST_ERROR_KINDS.missing, text);
+  }
+  return new HostError(HOST_ERROR_KINDS.failed, text);
+}
+
+function isStringArray(value) {
+  return Array.isArray(value) && value.every((entry) => typeof entry === "string");
+}
+
+/** Check the envelope of a reply; returns its `result` or throws a HostError. */
+export function unwrapReply(reply) {
+  if (reply === null || typeof reply !== "object" || Array.isArray(reply)) {
+    throw new HostError(HOST_ERROR_KINDS.invalid, "reply is not an object");
+  }
+  if (reply.error && typeof reply.error === "object") {
+    throw new HostError(HOST_ERROR_KINDS.refused, String(reply.error.message ?? "host error"), {
+      code: reply.error.code,
+      name: reply.error.name,
+    });
+  }
+  if (!reply.result || typeof reply.result !== "object") {
+    throw new HostError(HOST_ERROR_KINDS.invalid, "reply has neither result nor error");
+  }
+  return reply.result;
+}
+
+/** Validate a check result (the verdict); throws a HostError when it cannot be acted on. */
+export function validateVerdict(verdict) {
+  if (!DECISIONS.includes(verdict?.decision)) {
+    throw new HostError(HOST_ERROR_KINDS.invalid, `unknown decision ${JSON.stringify(verdict?.decision)}`);
+  }
+  if (verdict.decision !== "allow") {
+    const rewrite = verdict.rewrite;
+    if (!rewrite || !isStringArray(rewrite.to) || !isStringArray(rewrite.cc) || !isStringArray(rewrite.bcc)) {
+      throw new HostError(HOST_ERROR_KINDS.invalid, "verdict without a valid rewrite");
+    }
+  }
+  if (verdict.findings !== undefined && !Array.isArray(verdict.findings)) {
+    throw new HostError(HOST_ERROR_KINDS.invalid, "findings is not an array");
+  }
+  return verdict;
+}
+
+/**
+ * @param {object} options
+ * @param {(name: string, message: object) => Promise<object>} options.sendNativeMessage
+ * @param {number} [options.timeoutMs]
+ * @param {string} [options.client] e.g. "thunderbird/153.7.0"
+ */
+export function createHostClient({ sendNativeMessage, timeoutMs = HOST_TIMEOUT_MS, client = "" }) {
+  let nextId = 1;
+
+  async function call(type, fields, timeout = timeoutMs) {
+    const request = { protocolVersion: PROTOCOL_VERSION, id: nextId++, type, ...fields };
+    let timer;
+    const expired = new Promise((_, reject) => {
+      timer = setTimeout(
+        () => reject(new HostError(HOST_ERROR_KINDS.timeout, `no reply within ${timeout} ms`)),
+        timeout,
+      );
+    });
+    const answered = Promise.resolve()
+      .then(() => sendNativeMessage(HOST_NAME, request))
+      .catch((error) => {
+        throw classifyNativeError(error);
+      });
+    let reply;
+    try {
+      reply = await Promise.race([answered, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return { reply, result: unwrapReply(reply) };
+  }
+
+  return {
+    /** `check`: resolves to {verdict, policy, hostVersion}. */
+    async check(draft) {
+      const { reply, result } = await call("check", { client, draft });
+      return { verdict: validateVerdict(result), policy: reply.policy ?? null, hostVersion: reply.hostVersion ?? "" };
+    },
+    /** `report`: the user's choice for the audit log. */
+    async report(checkId, choice, reason = "") {
+      const { result } = await call("report", { checkId, choice, reason });
+      return result;
+    },
+    /** `hello`: host presence, version and policy status for the options page. */
+    async hello() {
+      const { reply, result } = await call("hello", {});
+      return { ...result, policy: reply.policy ?? null, hostVersion: reply.hostVersion ?? result.hostVersion };
+    },
+  };
+}

@@ -1,0 +1,218 @@
+// Builds everything the popup shows (sentences, groups, buttons) from the host's finding
+// data. Pure: the translation function is injected (browser.i18n.getMessage in the
+// extension, a stub reading _locales in the tests). Plurals follow Intl.PluralRules of
+// Thunderbird's UI language: a key `fooOne` / `fooOther` pair per counted phrase.
+
+import { buttonsFor, movedToBcc, stayingVisible } from "./verdict.mjs";
+import { addressKey } from "./recipients.mjs";
+
+const ACTION_RANK = { allow: 0, warn: 1, justify: 2, convert: 3, block: 4 };
+
+/** Recipients shown unfolded when the whole list is at most this long. */
+export const OPEN_GROUPS_UP_TO = 12;
+
+export function createTranslator(getMessage, locale) {
+  const pluralRules = new Intl.PluralRules(locale || "en");
+  const numbers = new Intl.NumberFormat(locale || "en");
+  const t = (key, substitutions = []) => {
+    const text = getMessage(key, substitutions.map(String));
+    return text || key;
+  };
+  const count = (n) => numbers.format(n);
+  /** `key` + One/Other chosen by plural rules; the count is $1, other values follow. */
+  const plural = (key, n, more = []) => {
+    const form = pluralRules.select(n) === "one" ? "One" : "Other";
+    return t(key + form, [count(n), ...more]);
+  };
+  return { t, plural, count, locale: locale || "en" };
+}
+
+function primaryFinding(findings) {
+  let best = null;
+  for (const finding of findings ?? []) {
+    if (!best || (ACTION_RANK[finding.action] ?? 0) > (ACTION_RANK[best.action] ?? 0)) {
+      best = finding;
+    }
+  }
+  return best;
+}
+
+function findingSentence(finding, verdict, tr) {
+  const summary = verdict?.summary ?? {};
+  const people = finding.visibleRecipients ?? summary.visibleRecipients ?? 0;
+  const parties = finding.externalParties ?? summary.externalParties ?? 0;
+  switch (finding.rule) {
+    case "exposed-parties": {
+      const allPrivate = Array.isArray(finding.parties) && finding.parties.length > 0
+        && (finding.omittedParties ?? 0) === 0
+        && finding.parties.every((party) => party.kind === "private")
+        && parties === people;
+      if (allPrivate) {
+        return tr.plural("popupHeadlinePrivate", people);
+      }
+      return tr.t("popupHeadlineExposed", [
+        tr.plural("popupPeople", people),
+        tr.plural("popupParties", parties),
+      ]);
+    }
+    case "reply-exposure":
+      return tr.plural("popupHeadlineReply", people);
+    case "large-alias": {
+      const alias = finding.address ?? finding.recipients?.[0] ?? finding.parties?.[0]?.recipients?.[0] ?? "";
+      return tr.t("popupHeadlineLargeAlias", [alias]);
+    }
+    case "unparsable-recipient":
+      return tr.t("popupHeadlineUnparsable");
+    default:
+      return tr.plural("popupHeadlineGeneric", people);
+  }
+}
+
+/** Groups of visible recipients by party; private mailboxes together in one group. */
+export function buildGroups(finding, draft, tr) {
+  const parties = finding?.parties;
+  let groups = [];
+  if (Array.isArray(parties) && parties.length > 0) {
+    const privateRecipients = [];
+    const organisations = [];
+    for (const party of parties) {
+      const recipients = Array.isArray(party.recipients) ? party.recipients : [];
+      if (party.kind === "private") {
+        privateRecipients.push(...recipients);
+      } else {
+        organisations.push({ label: String(party.party ?? ""), recipients });
+      }
+    }
+    if (privateRecipients.length > 0) {
+      groups.push({ label: tr.t("popupGroupPrivate"), recipients: privateRecipients });
+    }
+    organisations.sort((a, b) => b.recipients.length - a.recipients.length || a.label.localeCompare(b.label));
+    groups.push(...organisations);
+  } else if (draft) {
+    groups.push({ label: tr.t("popupGroupVisible"), recipients: [...draft.to, ...draft.cc] });
+  }
+  const total = groups.reduce((sum, group) => sum + group.recipients.length, 0);
+  groups = groups.map((group) => ({
+    ...group,
+    title: tr.plural("popupGroupTitle", group.recipients.length, [group.label]),
+    open: total <= OPEN_GROUPS_UP_TO,
+  }));
+  return groups;
+}
+
+function convertSentence(draft, rewrite, tr) {
+  if (!rewrite) {
+    return "";
+  }
+  const moved = movedToBcc(draft, rewrite);
+  const visible = stayingVisible(draft, rewrite);
+  const senderKey = addressKey(draft.from ?? "");
+  const senderInTo = senderKey !== "" && rewrite.to.some((r) => addressKey(r) === senderKey);
+  if (visible > 0) {
+    return tr.t("popupConvertKeep", [tr.plural("popupPeople", visible), tr.plural("popupOthers", moved)]);
+  }
+  if (senderInTo) {
+    return tr.plural("popupConvertSelf", moved);
+  }
+  return tr.plural("popupConvertUndisclosed", moved);
+}
+
+function hostErrorSentence(hostError, tr) {
+  const kind = hostError?.kind ?? "failed";
+  const key = {
+    missing: "popupHostErrorMissing",
+    timeout: "popupHostErrorTimeout",
+    invalid: "popupHostErrorInvalid",
+    refused: "popupHostErrorRefused",
+  }[kind] ?? "popupHostErrorFailed";
+  return tr.t(key, [String(hostError?.message ?? "")]);
+}
+
+/**
+ * @param {object} input
+ * @param {"warn"|"justify"|"block"|"hostError"|"converted"|"hostErrorSent"} input.mode
+ * @param {object} [input.verdict] the host's verdict
+ * @param {object} input.draft the expanded draft that was checked
+ * @param {object} [input.rewrite] what Convert applies (verdict.rewrite or the fallback)
+ * @param {{kind: string, message: string}} [input.hostError]
+ * @param {string} [input.onHostError]
+ * @param {{name: string, members: number}[]} [input.lists] expanded mailing lists
+ * @param {object} [input.policy] the host's policy status
+ * @param {ReturnType<typeof createTranslator>} tr
+ */
+export function buildPopupModel(input, tr) {
+  const { mode, verdict, draft, rewrite, hostError, onHostError, lists, policy } = input;
+  const finding = primaryFinding(verdict?.findings);
+  const notes = [];
+  let title;
+  let headline;
+  let buttons;
+  let explanation = "";
+
+  if (mode === "hostError" || mode === "hostErrorSent") {
+    title = tr.t("popupHostErrorTitle");
+    headline = hostErrorSentence(hostError, tr);
+    notes.push(tr.plural("popupHostErrorVisible", draft.to.length + draft.cc.length));
+    if (mode === "hostErrorSent") {
+      explanation = tr.t("popupHostErrorSentExplanation");
+    } else if (onHostError === "block") {
+      explanation = tr.t("popupHostErrorBlockExplanation");
+    }
+    buttons = mode === "hostErrorSent"
+      ? { ok: true }
+      : buttonsFor("hostError", onHostError);
+  } else {
+    title = tr.t(mode === "converted" ? "popupConvertedTitle" : "popupWarnTitle");
+    headline = finding ? findingSentence(finding, verdict, tr) : tr.plural("popupHeadlineGeneric", verdict?.summary?.visibleRecipients ?? 0);
+    for (const other of verdict?.findings ?? []) {
+      if (other !== finding) {
+        notes.push(findingSentence(other, verdict, tr));
+      }
+    }
+    if (mode === "converted") {
+      explanation = tr.plural("popupConvertedExplanation", rewrite ? movedToBcc(draft, rewrite) : 0);
+      buttons = { ok: true };
+    } else {
+      buttons = buttonsFor(mode);
+      if (mode === "block") {
+        explanation = tr.t("popupBlockExplanation");
+      } else if (mode === "justify") {
+        explanation = tr.t("popupJustifyExplanation");
+      }
+    }
+  }
+  for (const list of lists ?? []) {
+    notes.push(tr.plural("popupListExpanded", list.members, [list.name]));
+  }
+  if (policy?.status === "error") {
+    notes.push(tr.t("popupPolicyError"));
+  }
+  const omitted = finding?.omittedParties ?? 0;
+  return {
+    mode,
+    title,
+    headline,
+    notes,
+    explanation,
+    groups: buildGroups(finding, draft, tr),
+    omittedLine: omitted > 0 ? tr.plural("popupOmittedParties", omitted) : "",
+    convertLine: mode === "converted" || mode === "hostErrorSent" ? "" : convertSentence(draft, rewrite, tr),
+    buttons,
+    labels: {
+      convert: tr.t("popupButtonConvert"),
+      sendAnyway: tr.t("popupButtonSendAnyway"),
+      cancel: tr.t("popupButtonCancel"),
+      ok: tr.t("popupButtonOk"),
+      reason: tr.t("popupReasonLabel"),
+      reasonPlaceholder: tr.t("popupReasonPlaceholder"),
+    },
+  };
+}
+
+/** Popup window size: enough for the headline and a short list, capped for long ones. */
+export function popupSize(model) {
+  const rows = model.groups.reduce((sum, group) => sum + 1 + (group.open ? group.recipients.length : 0), 0);
+  const extra = model.notes.length * 22 + (model.buttons.needsReason ? 90 : 0) + (model.explanation ? 24 : 0);
+  const height = Math.min(640, 300 + Math.min(rows, 12) * 24 + extra);
+  return { width: 600, height };
+}

@@ -1,0 +1,73 @@
+// Options page: the host's status and the user-level settings, with IT-locked ones shown
+// disabled ("Set by your organisation").
+
+import { loadSettings } from "../modules/settings.mjs";
+
+const t = (key, substitutions = []) => messenger.i18n.getMessage(key, substitutions.map(String));
+
+function translatePage() {
+  document.documentElement.lang = messenger.i18n.getUILanguage();
+  for (const node of document.querySelectorAll("[data-i18n]")) {
+    node.textContent = t(node.dataset.i18n);
+  }
+}
+
+async function showHostStatus() {
+  const status = await messenger.runtime.sendMessage({ command: "hostStatus" });
+  const host = document.getElementById("hostStatus");
+  const policy = document.getElementById("policyStatus");
+  if (!status?.found) {
+    host.textContent = t("optionsHostMissing", [status?.message ?? ""]);
+    host.dataset.found = "false";
+    return;
+  }
+  host.textContent = t("optionsHostFound", [status.hostVersion ?? ""]);
+  host.dataset.found = "true";
+  const info = status.policy ?? {};
+  const source = !info.source || info.source === "built-in" ? t("optionsPolicyBuiltIn") : info.source;
+  let state = t("optionsPolicyStatusOk");
+  if (info.status === "default") {
+    state = t("optionsPolicyStatusDefault");
+  } else if (info.status === "error") {
+    state = t("optionsPolicyStatusError", [info.error?.message ?? ""]);
+  }
+  const signed = info.signed ? `, ${t("optionsPolicySigned")}` : "";
+  policy.textContent = `${t("optionsPolicySource", [source])} (${state}${signed})`;
+}
+
+function flashSaved() {
+  const saved = document.getElementById("saved");
+  saved.hidden = false;
+  setTimeout(() => {
+    saved.hidden = true;
+  }, 1500);
+}
+
+async function showSettings() {
+  const { values, locked } = await loadSettings(messenger.storage);
+  for (const radio of document.querySelectorAll("input[name=onHostError]")) {
+    radio.checked = radio.value === values.onHostError;
+    radio.disabled = locked.has("onHostError");
+    radio.addEventListener("change", async () => {
+      await messenger.storage.local.set({ onHostError: radio.value });
+      flashSaved();
+    });
+  }
+  const timeout = document.querySelector("input[name=hostTimeoutMs]");
+  timeout.value = String(values.hostTimeoutMs);
+  timeout.disabled = locked.has("hostTimeoutMs");
+  timeout.addEventListener("change", async () => {
+    const value = Number.parseInt(timeout.value, 10);
+    if (Number.isInteger(value) && value >= 500 && value <= 120000) {
+      await messenger.storage.local.set({ hostTimeoutMs: value });
+      flashSaved();
+    }
+  });
+  for (const name of locked) {
+    document.querySelector(`#${name} .locked`).hidden = false;
+  }
+}
+
+translatePage();
+showSettings();
+showHostStatus();

@@ -1,0 +1,106 @@
+// Renders the model built by the background and sends back the user's choice.
+// Convert is the default (focused; Enter). Escape = Cancel; closing the window = Cancel.
+
+const id = new URLSearchParams(location.search).get("id");
+let answered = false;
+
+function answer(choice) {
+  if (answered) {
+    return;
+  }
+  answered = true;
+  const reason = document.getElementById("reason").value;
+  messenger.runtime.sendMessage({ command: "popupAnswer", id, choice, reason });
+}
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  if (className) {
+    node.className = className;
+  }
+  return node;
+}
+
+function render(model) {
+  document.documentElement.lang = messenger.i18n.getUILanguage();
+  document.title = `BccShield – ${model.title}`;
+  document.getElementById("title").textContent = model.title;
+  document.getElementById("headline").textContent = model.headline;
+  const notes = document.getElementById("notes");
+  for (const note of model.notes) {
+    notes.append(element("li", note));
+  }
+  document.getElementById("explanation").textContent = model.explanation;
+  const groups = document.getElementById("groups");
+  for (const group of model.groups) {
+    const details = element("details");
+    details.open = group.open;
+    details.append(element("summary", group.title));
+    const list = element("ul");
+    for (const recipient of group.recipients) {
+      const item = element("li", recipient);
+      item.title = recipient;
+      list.append(item);
+    }
+    details.append(list);
+    groups.append(details);
+  }
+  groups.hidden = model.groups.length === 0;
+  document.getElementById("omitted").textContent = model.omittedLine;
+  document.getElementById("convertLine").textContent = model.convertLine;
+  if (model.decisionMs !== null && model.decisionMs !== undefined) {
+    document.body.dataset.decisionMs = String(model.decisionMs);
+  }
+  document.body.dataset.mode = model.mode;
+
+  const buttons = model.buttons;
+  const reasonBox = document.getElementById("reasonBox");
+  const reason = document.getElementById("reason");
+  const sendAnyway = document.getElementById("sendAnyway");
+  for (const name of ["convert", "sendAnyway", "cancel", "ok"]) {
+    const button = document.getElementById(name);
+    button.textContent = model.labels[name];
+    button.hidden = !buttons[name];
+  }
+  if (buttons.needsReason) {
+    reasonBox.hidden = false;
+    document.getElementById("reasonLabel").textContent = model.labels.reason;
+    reason.placeholder = model.labels.reasonPlaceholder;
+    const update = () => {
+      sendAnyway.disabled = reason.value.trim() === "";
+    };
+    reason.addEventListener("input", update);
+    update();
+  }
+  document.getElementById("convert").addEventListener("click", () => answer("convert"));
+  sendAnyway.addEventListener("click", () => answer("send-anyway"));
+  document.getElementById("cancel").addEventListener("click", () => answer("cancel"));
+  document.getElementById("ok").addEventListener("click", () => answer("ok"));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      answer(buttons.ok ? "ok" : "cancel");
+    }
+  });
+  document.getElementById("content").hidden = false;
+  document.getElementById("buttons").hidden = false;
+  document.getElementById(buttons.ok ? "ok" : "convert").focus();
+  document.body.dataset.ready = "true";
+}
+
+async function main() {
+  const model = await messenger.runtime.sendMessage({ command: "popupModel", id });
+  if (!model) {
+    window.close();
+    return;
+  }
+  render(model);
+  setInterval(() => {
+    messenger.runtime.sendMessage({ command: "keepAlive" }).catch(() => {});
+  }, 10000);
+}
+
+main();

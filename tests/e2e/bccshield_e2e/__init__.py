@@ -1,0 +1,1 @@
+"""End-to-end harness for BccShield in a real Thunderbird (Marionette, Xvfb, SMTP sink)."""
