@@ -1,0 +1,29 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  addressKey, addressOf, formatMailbox, isMailingListToken, uniqueRecipients,
+} from "../../extension/thunderbird/modules/recipients.mjs";
+
+test("addressOf takes the angle part or the bare address", () => {
+  assert.equal(addressOf("Alice <alice@gmail.com>"), "alice@gmail.com");
+  assert.equal(addressOf("  bob@orange.fr "), "bob@orange.fr");
+  assert.equal(addressOf("\"Dupont, Élodie\" <e.dupont@free.fr>"), "e.dupont@free.fr");
+});
+
+test("mailing lists arrive as Name <Name>", () => {
+  assert.equal(isMailingListToken("Randonneurs <Randonneurs>"), true);
+  assert.equal(isMailingListToken("Amis du lac <Amis du lac>"), true);
+  assert.equal(isMailingListToken("Alice <alice@gmail.com>"), false);
+  assert.equal(isMailingListToken(""), false);
+});
+
+test("formatMailbox quotes names that need it", () => {
+  assert.equal(formatMailbox("Élodie Dupont", "e@free.fr"), "Élodie Dupont <e@free.fr>");
+  assert.equal(formatMailbox("Dupont, Élodie", "e@free.fr"), "\"Dupont, Élodie\" <e@free.fr>");
+  assert.equal(formatMailbox("", "e@free.fr"), "e@free.fr");
+});
+
+test("uniqueRecipients compares addresses with the domain lower-cased", () => {
+  assert.deepEqual(uniqueRecipients(["A <a@X.org>", "a@x.org", "A@x.org"]), ["A <a@X.org>", "A@x.org"]);
+  assert.equal(addressKey("Bob <Bob@Orange.FR>"), "Bob@orange.fr");
+});
