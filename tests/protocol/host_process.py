@@ -1,0 +1,44 @@
+"""Runs the real bccshield-host and speaks native messaging to it (shared by the protocol tests)."""
+import json
+import os
+import struct
+import subprocess
+import tempfile
+
+HOST = os.environ.get("BCCSHIELD_HOST", "")
+
+
+def frame(body):
+    data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+    return struct.pack("=I", len(data)) + data
+
+
+def unframe_all(data):
+    """Splits stdout into JSON replies; fails on any byte that is not part of a frame."""
+    replies = []
+    while data:
+        assert len(data) >= 4, f"stray bytes on stdout: {data!r}"
+        (length,) = struct.unpack("=I", data[:4])
+        assert len(data) >= 4 + length, "frame cut short on stdout"
+        assert length <= 1024 * 1024, "host wrote a frame over 1 MiB"
+        replies.append(json.loads(data[4 : 4 + length].decode("utf-8")))
+        data = data[4 + length :]
+    return replies
+
+
+class HostRun:
+    def __init__(self, returncode, replies, stderr):
+        self.returncode = returncode
+        self.replies = replies
+        self.stderr = stderr
+
+
+def run_host(stdin_bytes, args=None, env=None, timeout=60):
+    """One process: writes stdin_bytes, closes stdin (like sendNativeMessage), reads every reply."""
+    scratch = tempfile.mkdtemp(prefix="bccshield-proto-")
+    environment = {"PATH": "/usr/bin:/bin", "HOME": scratch, "BCCSHIELD_AUDIT_LOG": os.path.join(scratch, "audit.jsonl"),
+                   "BCCSHIELD_POLICY_KEY": os.path.join(scratch, "no-key.pub")}
+    environment.update(env or {})
+    args = args if args is not None else ["/tmp/org.bccshield.host.json", "bccshield@bccshield.org"]
+    proc = subprocess.run([HOST, *args], input=stdin_bytes, capture_output=True, timeout=timeout, env=environment)
+    return HostRun(proc.returncode, unframe_all(proc.stdout), proc.stderr.decode("utf-8", "replace"))
