@@ -1,0 +1,373 @@
+#!/usr/bin/python3
+"""BccShield end-to-end tests in a real Thunderbird (Debian's thunderbird, Xvfb), with the
+real native host and the built XPI, and an SMTP sink on 127.0.0.1.
+
+    /usr/bin/python3 tests/e2e/run_e2e.py --host build/dev/host/bccshield-host \
+        --xpi build/dev/extension/bccshield.xpi [--artifacts DIR] [--only 1,2] [--headless]
+
+One Thunderbird per locale is reused across scenarios; each scenario closes what it opened.
+Artefacts (popup screenshots, sent messages, timings.json, logs) go to --artifacts or
+$BCCSHIELD_ARTIFACTS. Timings are measured and printed, never asserted.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bccshield_e2e import actions  # noqa: E402
+from bccshield_e2e.mailbox import (address_of, add_received_message, create_mailing_list,  # noqa: E402
+                                   open_reply_all, private_people)
+from bccshield_e2e.thunderbird import SENDER_EMAIL, SENDER_NAME, Thunderbird  # noqa: E402
+
+SENDER = f"{SENDER_NAME} <{SENDER_EMAIL}>"
+ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+class Context:
+    def __init__(self, tb, artifacts):
+        self.tb = tb
+        self.artifacts = artifacts
+        self.timings = []
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def header_block(raw):
+    return raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0].decode("utf-8", "replace")
+
+
+def header_addresses(raw):
+    """Addresses in every header except Message-ID / References (which hold ids, not people)."""
+    found = set()
+    unfolded = re.sub(r"\r?\n[ \t]+", " ", header_block(raw))
+    for line in unfolded.splitlines():
+        name = line.split(":", 1)[0].strip().lower()
+        if name in ("message-id", "references", "in-reply-to"):
+            continue
+        found.update(address.lower() for address in ADDRESS.findall(line))
+    return found
+
+
+def sent_raw(message):
+    with open(message["file"], "rb") as handle:
+        return handle.read()
+
+
+def send_and_wait_popup(ctx, subject, to, cc="", expect_popup=True):
+    tb = ctx.tb
+    actions.open_compose(tb, subject, to=to, cc=cc)
+    sent_at = actions.press_send(tb, subject)
+    check(sent_at is not None, "compose window not found")
+    if not expect_popup:
+        return None
+    popup = actions.wait_popup(tb, timeout_s=90)
+    check(popup and "error" not in popup, f"no BccShield popup after Send: {popup}")
+    popup["sendToPopupMs"] = popup["readyAt"] - sent_at
+    return popup
+
+
+def wait_audit(ctx, choice, timeout_s=20):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        entries = [e for e in ctx.tb.audit_entries() if e.get("event") == "report" and e.get("choice") == choice]
+        if entries:
+            return entries
+        time.sleep(0.2)
+    return []
+
+
+def cancel_and_check_draft(ctx, subject, expected, how="cancel"):
+    tb = ctx.tb
+    if how == "cancel":
+        actions.click(tb, "cancel")
+    elif how == "escape":
+        actions.press_key(tb, "Escape")
+    elif how == "close":
+        actions.close_popup_window(tb)
+    check(actions.wait_popup_closed(tb), "popup still open after Cancel")
+    state = actions.wait_compose_unlocked(tb, subject)
+    check(state and state["open"], "compose window closed after Cancel: the draft is lost")
+    check(not state["locked"], "compose window still locked after Cancel")
+    pills = {address_of(p).lower() for p in state["pills"]}
+    missing = {address_of(r).lower() for r in expected} - pills
+    check(not missing, f"recipients lost after Cancel: {sorted(missing)[:5]}")
+    time.sleep(1.0)
+    check(not tb.sink.find(subject), "a message was sent although the user cancelled")
+    return state
+
+
+def scenario_1_convert(ctx):
+    """30 private addresses in To: popup; Convert -> To is the sender only, envelope keeps all 30."""
+    tb, subject = ctx.tb, "Programme des randonnées d'automne"
+    people = private_people(30, seed=1)
+    popup = send_and_wait_popup(ctx, subject, ", ".join(people))
+    check(popup["mode"] == "warn", f"expected a warn popup, got {popup['mode']}")
+    check("30" in popup["headline"], f"headline does not count 30: {popup['headline']}")
+    check(popup["focused"] == "convert", f"Convert is not the default button: {popup['focused']}")
+    check(popup["buttons"] == ["convert", "sendAnyway", "cancel"], f"buttons: {popup['buttons']}")
+    shot = actions.screenshot_popup(tb, os.path.join(ctx.artifacts, "popup-en-30.png"))
+    print(f"    headline: {popup['headline']}\n    convert:  {popup['convertLine']}\n    screenshot: {shot}")
+    actions.press_key(tb, "Enter")  # the default button
+    message = tb.sink.wait_for(subject)
+    check(message is not None, "nothing reached the SMTP sink after Convert")
+    raw = sent_raw(message)
+    to_header = str(message["message"]["To"])
+    check(address_of(to_header).lower() == SENDER_EMAIL, f"To is not the sender: {to_header}")
+    others = header_addresses(raw) - {SENDER_EMAIL}
+    check(not others, f"addresses visible in the headers: {sorted(others)[:5]}")
+    envelope = {r.lower() for r in message["rcptTos"]}
+    lost = {address_of(p).lower() for p in people} - envelope
+    check(not lost, f"recipients lost from the envelope: {sorted(lost)}")
+    check(len(tb.sink.find(subject)) == 1, "more than one message sent")
+    check(wait_audit(ctx, "convert"), "the host did not record the convert report")
+    check(actions.wait_compose_closed(tb, subject), "compose window still open after sending")
+
+
+def scenario_2_cancel(ctx):
+    """Same draft, Cancel (button, Escape, closing the window) -> nothing sent, draft intact."""
+    tb, subject = ctx.tb, "Programme des randonnées (annulé)"
+    people = private_people(30, seed=1)
+    send_and_wait_popup(ctx, subject, ", ".join(people))
+    cancel_and_check_draft(ctx, subject, people, "cancel")
+    for how in ("escape", "close"):
+        actions.press_send(tb, subject)
+        popup = actions.wait_popup(tb, timeout_s=90)
+        check(popup and popup.get("mode") == "warn", f"no popup on second Send: {popup}")
+        cancel_and_check_draft(ctx, subject, people, how)
+    check(wait_audit(ctx, "cancel"), "the host did not record the cancel report")
+    actions.close_compose(tb, subject)
+
+
+def scenario_3_send_anyway(ctx):
+    """Same draft, Send anyway -> sent as written; the host received the report."""
+    tb, subject = ctx.tb, "Programme des randonnées (tel quel)"
+    people = private_people(30, seed=1)
+    send_and_wait_popup(ctx, subject, ", ".join(people))
+    actions.click(tb, "sendAnyway")
+    message = tb.sink.wait_for(subject)
+    check(message is not None, "nothing sent after Send anyway")
+    to_addresses = {a.lower() for a in ADDRESS.findall(str(message["message"]["To"]))}
+    check(to_addresses == {address_of(p).lower() for p in people}, "the message was not sent as written")
+    check(wait_audit(ctx, "send-anyway"), "the host did not record the send-anyway report")
+
+
+def scenario_4_colleagues(ctx):
+    """Five colleagues at the sender's domain -> no popup, sent at once."""
+    tb, subject = ctx.tb, "Réunion d'équipe"
+    colleagues = [f"Collègue {i} <agent{i}@tourisme-lac.example>" for i in range(5)]
+    send_and_wait_popup(ctx, subject, ", ".join(colleagues), expect_popup=False)
+    message = tb.sink.wait_for(subject, timeout_s=60)
+    check(message is not None, "the message to colleagues was not sent")
+    check(not actions.popup_open(tb), "a popup was shown for colleagues")
+    envelope = {r.lower() for r in message["rcptTos"]}
+    check({address_of(c).lower() for c in colleagues} <= envelope, "colleagues missing from the envelope")
+
+
+def scenario_5_mailing_list(ctx):
+    """An address-book list of 12 private addresses plus 2 more in To -> popup counting 14."""
+    tb, subject = ctx.tb, "Sortie du club"
+    members = private_people(12, seed=5, prefix="club.")
+    created = create_mailing_list(tb, "Randonneurs", [[m.split(" <")[0], address_of(m)] for m in members])
+    check(created["members"] == 12, f"mailing list not created: {created}")
+    extra = private_people(2, seed=6, prefix="extra.")
+    popup = send_and_wait_popup(ctx, subject, ", ".join(["Randonneurs <Randonneurs>"] + extra))
+    check("14" in popup["headline"], f"the popup does not count 14: {popup['headline']}")
+    check("12" in popup["text"], "the popup does not mention the list's 12 members")
+    actions.screenshot_popup(tb, os.path.join(ctx.artifacts, "popup-en-list.png"))
+    cancel_and_check_draft(ctx, subject, extra)
+    actions.close_compose(tb, subject)
+
+
+def scenario_6_reply_all(ctx):
+    """Reply all to a received message that exposed 20 private addresses -> popup."""
+    tb = ctx.tb
+    exposed = private_people(20, seed=7, prefix="asso.")
+    raw = ("From: Club Rando <club@asso-rando.example>\r\n"
+           f"To: {SENDER}, {', '.join(exposed)}\r\n"
+           "Subject: Sortie du 12\r\n"
+           "Date: Mon, 23 Nov 2026 10:00:00 +0100\r\n"
+           "Message-ID: <sortie-12@asso-rando.example>\r\n"
+           "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+           "Rendez-vous à 9 h au parking.\r\n")
+    stored = add_received_message(tb, raw)
+    check(stored.get("key") is not None, f"message not stored: {stored}")
+    open_reply_all(tb, stored["folder"], stored["key"], "Re: Sortie du 12")
+    subject = "Re: Sortie du 12"
+    actions.wait_compose_ready(tb, subject)
+    state = actions.compose_state(tb, subject)
+    check(len(state["pills"]) >= 20, f"reply all did not address everyone: {len(state['pills'])}")
+    sent_at = actions.press_send(tb, subject)
+    popup = actions.wait_popup(tb, timeout_s=90)
+    check(popup and popup.get("mode") in ("warn", "justify", "block"), f"no popup for reply all: {popup}")
+    popup["sendToPopupMs"] = popup["readyAt"] - sent_at
+    print(f"    headline: {popup['headline']}")
+    cancel_and_check_draft(ctx, subject, exposed)
+    actions.close_compose(tb, subject)
+
+
+def scenario_7_host_missing(ctx):
+    """Host missing -> the `ask` popup says the check could not run; Cancel keeps the draft."""
+    tb, subject = ctx.tb, "Programme (sans vérification)"
+    people = private_people(30, seed=1)
+    tb.remove_host_manifest()
+    try:
+        popup = send_and_wait_popup(ctx, subject, ", ".join(people))
+        check(popup["mode"] == "hostError", f"expected the host-error popup, got {popup['mode']}")
+        check(popup["buttons"] == ["convert", "sendAnyway", "cancel"], f"buttons: {popup['buttons']}")
+        print(f"    headline: {popup['headline']}")
+        actions.screenshot_popup(tb, os.path.join(ctx.artifacts, "popup-en-host-missing.png"))
+        cancel_and_check_draft(ctx, subject, people)
+    finally:
+        tb.install_host_manifest()
+    actions.close_compose(tb, subject)
+
+
+def measure(ctx, count):
+    """Send -> decision for ``count`` private recipients (host included, no think time)."""
+    tb, subject = ctx.tb, f"Mesure {count}"
+    people = private_people(count, seed=count)
+    popup = send_and_wait_popup(ctx, subject, ", ".join(people))
+    record = {"recipients": count, "decisionMs": popup["decisionMs"], "sendToPopupMs": popup["sendToPopupMs"],
+              "windowSize": popup["windowSize"]}
+    ctx.timings.append(record)
+    if count in (10, 300):
+        actions.screenshot_popup(tb, os.path.join(ctx.artifacts, f"popup-en-{count}.png"))
+    print(f"    {count:>5} recipients: Send -> decision {popup['decisionMs']} ms (in the extension), "
+          f"Send -> popup shown {popup['sendToPopupMs']} ms")
+    actions.click(tb, "cancel")
+    actions.wait_popup_closed(tb)
+    actions.wait_compose_unlocked(tb, subject)
+    actions.close_compose(tb, subject)
+
+
+def scenario_timings(ctx):
+    """Measure Send -> decision for 10, 300 and 3,000 recipients."""
+    for count in (10, 300, 3000):
+        measure(ctx, count)
+
+
+def scenario_8_french(ctx):
+    """French UI: the popup is in French."""
+    tb, subject = ctx.tb, "Programme des randonnées (fr)"
+    locales = tb.js("arguments[0](Services.locale.appLocalesAsBCP47);")
+    check(locales and locales[0].startswith("fr"), f"Thunderbird's UI is not French: {locales}")
+    people = private_people(30, seed=1)
+    popup = send_and_wait_popup(ctx, subject, ", ".join(people))
+    check(popup["lang"].startswith("fr"), f"popup language: {popup['lang']}")
+    check("personnes" in popup["headline"], f"headline not French: {popup['headline']}")
+    check("Convertir en Cci" in popup["text"], "buttons not French")
+    shot = actions.screenshot_popup(tb, os.path.join(ctx.artifacts, "popup-fr-30.png"))
+    print(f"    headline: {popup['headline']}\n    screenshot: {shot}")
+    cancel_and_check_draft(ctx, subject, people)
+    actions.close_compose(tb, subject)
+
+
+ENGLISH = [("1", scenario_1_convert), ("2", scenario_2_cancel), ("3", scenario_3_send_anyway),
+           ("4", scenario_4_colleagues), ("5", scenario_5_mailing_list), ("6", scenario_6_reply_all),
+           ("7", scenario_7_host_missing), ("timings", scenario_timings)]
+FRENCH = [("8", scenario_8_french)]
+
+
+def run_group(args, locale, scenarios, results, timings):
+    selected = [(n, f) for n, f in scenarios if not args.only or n in args.only]
+    if not selected:
+        return
+    print(f"== Thunderbird ({locale}) ==", flush=True)
+    started = time.monotonic()
+    try:
+        with Thunderbird(args.host, args.xpi, args.artifacts, locale=locale, headless=args.headless) as tb:
+            print(f"   started in {time.monotonic() - started:.1f} s (profile and HOME under {tb.root})", flush=True)
+            ctx = Context(tb, args.artifacts)
+            for name, function in selected:
+                began = time.monotonic()
+                try:
+                    function(ctx)
+                    status, detail = "PASS", ""
+                except Exception as error:  # noqa: BLE001 - report every scenario
+                    status, detail = "FAIL", f"{type(error).__name__}: {error}"
+                    traceback.print_exc()
+                    try:
+                        actions.screenshot_popup(tb, os.path.join(args.artifacts, f"failure-{name}.png"))
+                    except Exception:  # noqa: BLE001
+                        pass
+                finally:
+                    reset(tb)
+                results.append((name, function.__doc__.strip().splitlines()[0], status, detail))
+                print(f"[{status}] {name}: {function.__doc__.strip().splitlines()[0]} "
+                      f"({time.monotonic() - began:.1f} s) {detail}", flush=True)
+            timings.extend(ctx.timings)
+            sink_dir = os.path.join(args.artifacts, f"sink-{locale}")
+            os.makedirs(sink_dir, exist_ok=True)
+            for message in tb.sink.messages:
+                target = os.path.join(sink_dir, os.path.basename(message["file"]))
+                with open(target, "wb") as handle:
+                    handle.write(sent_raw(message))
+                with open(target.replace(".eml", ".envelope.json"), "w", encoding="utf-8") as handle:
+                    json.dump({k: v for k, v in message.items() if k != "message"}, handle, indent=1)
+    except Exception as error:  # noqa: BLE001 - Thunderbird itself failed
+        traceback.print_exc()
+        for name, function in selected:
+            if name not in {r[0] for r in results}:
+                results.append((name, function.__doc__.strip().splitlines()[0], "FAIL", f"setup: {error}"))
+
+
+def reset(tb):
+    """Close popups and compose windows a scenario may have left behind."""
+    try:
+        tb.js("""
+const [resolve] = arguments;
+for (const w of [...Services.wm.getEnumerator("mail:extensionPopup")]) w.close();
+for (const w of [...Services.wm.getEnumerator("msgcompose")]) {
+  try { w.gContentChanged = false; w.gMsgCompose.bodyModified = false; } catch (e) {}
+  w.close();
+}
+setTimeout(() => resolve(true), 300);
+""")
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", required=True, help="path of the built bccshield-host")
+    parser.add_argument("--xpi", required=True, help="path of the built bccshield.xpi")
+    parser.add_argument("--artifacts", default=os.environ.get("BCCSHIELD_ARTIFACTS", "artifacts/e2e"))
+    parser.add_argument("--only", type=lambda s: set(s.split(",")), default=None,
+                        help="comma-separated scenario names (1..8, timings)")
+    parser.add_argument("--headless", action="store_true", help="thunderbird --headless instead of Xvfb")
+    args = parser.parse_args()
+    for path in (args.host, args.xpi):
+        if not os.path.isfile(path):
+            print(f"missing: {path}", file=sys.stderr)
+            return 2
+    args.host = os.path.abspath(args.host)
+    args.artifacts = os.path.abspath(args.artifacts)
+    os.makedirs(args.artifacts, exist_ok=True)
+    results, timings = [], []
+    began = time.monotonic()
+    run_group(args, "en-US", ENGLISH, results, timings)
+    run_group(args, "fr", FRENCH, results, timings)
+    with open(os.path.join(args.artifacts, "timings.json"), "w", encoding="utf-8") as handle:
+        json.dump({"measuredAt": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "sendToDecision": timings}, handle, indent=1)
+    with open(os.path.join(args.artifacts, "results.json"), "w", encoding="utf-8") as handle:
+        json.dump([dict(zip(("scenario", "title", "status", "detail"), r)) for r in results], handle, indent=1)
+    print(f"\n== Summary ({time.monotonic() - began:.0f} s; artefacts in {args.artifacts}) ==")
+    for name, title, status, detail in results:
+        print(f"  {status}  {name:8} {title}" + (f"  -- {detail}" if detail else ""))
+    for record in timings:
+        print(f"  Send -> decision, {record['recipients']:>5} recipients: {record['decisionMs']} ms "
+              f"(popup shown after {record['sendToPopupMs']} ms)")
+    failed = [r for r in results if r[2] != "PASS"]
+    return 1 if failed or not results else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
