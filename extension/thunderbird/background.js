@@ -5,7 +5,9 @@ import { createListExpander } from "./modules/list-expander.mjs";
 import { originalFromMessageHeader } from "./modules/draft-mapper.mjs";
 import { loadSettings } from "./modules/settings.mjs";
 import { createHostClient } from "./modules/host-client.mjs";
-import { buildPopupModel, createTranslator, popupSize } from "./modules/popup-model.mjs";
+import {
+  buildPopupModel, createTranslator, popupSize, POPUP_MAX_HEIGHT, POPUP_MIN_HEIGHT,
+} from "./modules/popup-model.mjs";
 import { CHOICES } from "./modules/constants.mjs";
 
 const translator = createTranslator(
@@ -37,6 +39,8 @@ function record(event) {
 async function openPopup(input, waitForAnswer) {
   const model = buildPopupModel(input, translator);
   model.decisionMs = input.decisionMs ?? null;
+  model.timing = input.timing ?? null;
+  model.limits = { min: POPUP_MIN_HEIGHT, max: POPUP_MAX_HEIGHT };
   const id = crypto.randomUUID();
   const { width, height } = popupSize(model);
   const entry = { model, windowId: null, resolve: null };
@@ -85,8 +89,19 @@ messenger.windows.onRemoved.addListener((windowId) => {
   }
 });
 
+// Settings are read once and re-read after a change (user or policy): no storage round
+// trip on the send path.
+let settingsPromise = null;
+function currentSettings() {
+  settingsPromise ??= loadSettings(messenger.storage);
+  return settingsPromise;
+}
+messenger.storage.onChanged.addListener(() => {
+  settingsPromise = null;
+});
+
 const guard = createSendGuard({
-  loadSettings: () => loadSettings(messenger.storage),
+  loadSettings: currentSettings,
   expand: createListExpander(messenger),
   readOriginal: async (messageId) => originalFromMessageHeader(await messenger.messages.get(messageId)),
   sendNativeMessage: (name, message) => messenger.runtime.sendNativeMessage(name, message),

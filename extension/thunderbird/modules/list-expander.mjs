@@ -39,6 +39,9 @@ export function createListExpander(messenger) {
  * @returns {Promise<{recipients: string[], lists: {name: string, members: number}[]}>}
  */
 export async function expandRecipients(recipients, expand) {
+  if (!(recipients ?? []).some(isMailingListToken)) {
+    return { recipients: [...(recipients ?? [])], lists: [] };
+  }
   const result = [];
   const lists = [];
   for (const recipient of recipients ?? []) {

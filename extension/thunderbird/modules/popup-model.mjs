@@ -10,6 +10,8 @@ const ACTION_RANK = { allow: 0, warn: 1, justify: 2, convert: 3, block: 4 };
 
 /** Recipients shown unfolded when the whole list is at most this long. */
 export const OPEN_GROUPS_UP_TO = 12;
+/** Names shown in a collapsed group's one-line preview. */
+const PREVIEW_NAMES = 3;
 
 export function createTranslator(getMessage, locale) {
   const pluralRules = new Intl.PluralRules(locale || "en");
@@ -95,9 +97,31 @@ export function buildGroups(finding, draft, tr) {
   groups = groups.map((group) => ({
     ...group,
     title: tr.plural("popupGroupTitle", group.recipients.length, [group.label]),
+    preview: previewOf(group.recipients, tr),
     open: total <= OPEN_GROUPS_UP_TO,
   }));
   return groups;
+}
+
+/** Display name, or the address when there is none. */
+function shortName(recipient) {
+  const text = String(recipient).trim();
+  const open = text.lastIndexOf("<");
+  const name = open > 0 ? text.slice(0, open).trim().replace(/^"(.*)"$/, "$1") : "";
+  return name || addressOfText(text);
+}
+
+function addressOfText(text) {
+  const open = text.lastIndexOf("<");
+  const close = text.lastIndexOf(">");
+  return open !== -1 && close > open ? text.slice(open + 1, close) : text;
+}
+
+/** "Léa Martin, Hugo Petit, Zoé Roux and 27 others": what a collapsed group shows. */
+function previewOf(recipients, tr) {
+  const shown = recipients.slice(0, PREVIEW_NAMES).map(shortName).join(", ");
+  const rest = recipients.length - Math.min(recipients.length, PREVIEW_NAMES);
+  return rest > 0 ? tr.plural("popupGroupPreview", rest, [shown]) : shown;
 }
 
 function convertSentence(draft, rewrite, tr) {
@@ -209,10 +233,15 @@ export function buildPopupModel(input, tr) {
   };
 }
 
-/** Popup window size: enough for the headline and a short list, capped for long ones. */
+/** Popup window limits; the page fits the window to its content between them. */
+export const POPUP_WIDTH = 600;
+export const POPUP_MIN_HEIGHT = 260;
+export const POPUP_MAX_HEIGHT = 640;
+
+/** First estimate of the popup window size, before the page measures itself. */
 export function popupSize(model) {
-  const rows = model.groups.reduce((sum, group) => sum + 1 + (group.open ? group.recipients.length : 0), 0);
+  const rows = model.groups.reduce((sum, group) => sum + 2 + (group.open ? group.recipients.length : 0), 0);
   const extra = model.notes.length * 22 + (model.buttons.needsReason ? 90 : 0) + (model.explanation ? 24 : 0);
-  const height = Math.min(640, 300 + Math.min(rows, 12) * 24 + extra);
-  return { width: 600, height };
+  const height = Math.min(POPUP_MAX_HEIGHT, 250 + Math.min(rows, 14) * 20 + extra);
+  return { width: POPUP_WIDTH, height: Math.max(POPUP_MIN_HEIGHT, height) };
 }

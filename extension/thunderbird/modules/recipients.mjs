@@ -28,6 +28,9 @@ export function addressKey(recipient) {
  * without "@". A bare word without "@" is treated the same way.
  */
 export function isMailingListToken(recipient) {
+  if (typeof recipient === "string" && recipient.includes("@")) {
+    return false; // the common case, kept cheap for thousands of recipients
+  }
   const text = String(recipient ?? "").trim();
   if (text === "" || text.includes(",")) {
     return false;

@@ -82,6 +82,7 @@ export function createSendGuard(deps) {
       client: clientName,
     });
     const { draft, lists } = await buildDraft(details);
+    const drafted = now();
     let answer;
     try {
       answer = await client.check(draft);
@@ -89,12 +90,15 @@ export function createSendGuard(deps) {
       return onHostError(error, draft, lists, settings);
     }
     const { verdict, policy } = answer;
-    const decisionMs = now() - started;
+    const decided = now();
+    const decisionMs = decided - started;
     record({
       event: "decision",
       decision: verdict.decision,
       visibleRecipients: draft.to.length + draft.cc.length,
       decisionMs,
+      draftMs: drafted - started,
+      hostMs: decided - drafted,
     });
     const rewrite = verdict.rewrite ?? null;
     switch (verdict.decision) {
@@ -106,7 +110,8 @@ export function createSendGuard(deps) {
         return applyChoice(CHOICES.autoConvert, rewrite);
       default: {
         const mode = verdict.decision;
-        const answerOfUser = await deps.ask({ mode, verdict, draft, rewrite, lists, policy, decisionMs });
+        const timing = { decisionMs, draftMs: drafted - started, hostMs: decided - drafted };
+        const answerOfUser = await deps.ask({ mode, verdict, draft, rewrite, lists, policy, decisionMs, timing });
         const allowed = buttonsFor(mode);
         let choice = answerOfUser?.choice;
         const reason = String(answerOfUser?.reason ?? "").trim();

@@ -38,7 +38,15 @@ function render(model) {
   for (const group of model.groups) {
     const details = element("details");
     details.open = group.open;
-    details.append(element("summary", group.title));
+    const summary = element("summary");
+    summary.append(element("span", group.title, "group-title"));
+    if (!group.open) {
+      summary.append(element("span", group.preview, "group-preview"));
+    }
+    details.addEventListener("toggle", () => {
+      summary.querySelector(".group-preview")?.toggleAttribute("hidden", details.open);
+    });
+    details.append(summary);
     const list = element("ul");
     for (const recipient of group.recipients) {
       const item = element("li", recipient);
@@ -53,6 +61,9 @@ function render(model) {
   document.getElementById("convertLine").textContent = model.convertLine;
   if (model.decisionMs !== null && model.decisionMs !== undefined) {
     document.body.dataset.decisionMs = String(model.decisionMs);
+  }
+  if (model.timing) {
+    document.body.dataset.timing = JSON.stringify(model.timing);
   }
   document.body.dataset.mode = model.mode;
 
@@ -88,7 +99,31 @@ function render(model) {
   document.getElementById("content").hidden = false;
   document.getElementById("buttons").hidden = false;
   document.getElementById(buttons.ok ? "ok" : "convert").focus();
-  document.body.dataset.ready = "true";
+}
+
+/** Resize the window to its content (between the model's limits), so 3 or 300
+ * recipients both get a window without blank space or clipped text. */
+async function fitWindow(limits) {
+  const main = document.getElementById("content");
+  const footer = document.getElementById("buttons");
+  // Natural height of the content, not the flex-stretched one.
+  main.style.flex = "none";
+  const natural = main.scrollHeight;
+  main.style.flex = "";
+  const wanted = natural + footer.offsetHeight;
+  const chrome = window.outerHeight - window.innerHeight;
+  const height = Math.round(Math.min(limits.max, Math.max(limits.min, wanted + chrome)));
+  if (Math.abs(height - window.outerHeight) > 4) {
+    try {
+      const current = await messenger.windows.getCurrent();
+      await messenger.windows.update(current.id, { height });
+      for (let i = 0; i < 20 && Math.abs(window.outerHeight - height) > 4; i++) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+    } catch {
+      // Keep the first estimate: the content scrolls.
+    }
+  }
 }
 
 async function main() {
@@ -98,6 +133,8 @@ async function main() {
     return;
   }
   render(model);
+  await fitWindow(model.limits);
+  document.body.dataset.ready = "true";
   setInterval(() => {
     messenger.runtime.sendMessage({ command: "keepAlive" }).catch(() => {});
   }, 10000);

@@ -160,6 +160,7 @@ const [timeoutMs, resolve] = arguments;
             convertLine: document.getElementById("convertLine").textContent,
             mode: document.body.dataset.mode,
             decisionMs: document.body.dataset.decisionMs ? Number(document.body.dataset.decisionMs) : null,
+            timing: document.body.dataset.timing ? JSON.parse(document.body.dataset.timing) : null,
             focused: document.activeElement ? document.activeElement.id : null,
             lang: document.documentElement.lang,
             buttons: ["convert", "sendAnyway", "cancel", "ok"].filter(visible),
