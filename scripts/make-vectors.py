@@ -35,7 +35,7 @@ CASES = {
     "three-partners": (draft([f"p{i}@{c}" for c in ("acme.example", "globex.example", "initech.example")
                               for i in range(4)]), None),
     "subdomains-one-party": (draft(["a@mail.acme.co.uk", "b@acme.co.uk", "c@lyon.acme.co.uk"] + visitors(6)), None),
-    "duplicates-to-cc": (draft(visitors(8), cc=["VISITEUR 0 <visiteur0@GMAIL.COM>", "visiteur1@orange.fr."]), None),
+    "duplicates-to-cc": (draft(visitors(8), cc=["VISITEUR 0 <visiteur0@GMAIL.COM>", "visiteur1@Orange.FR"]), None),
     "group-and-encoded-names": (draft(["Parents 6eB: =?UTF-8?Q?Am=C3=A9lie?= <amelie@free.fr>, "
                                        "\"Martin, Paul\" <paul.martin@orange.fr>, zoe@gmail.com;",
                                        "undisclosed-recipients:;"] + visitors(6, 100)), None),

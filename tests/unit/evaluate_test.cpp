@@ -104,7 +104,7 @@ TEST(Evaluate, SubdomainsOfOneOrganisationAreOneParty) {
 
 TEST(Evaluate, RecipientInToAndCcCountsOnce) {
   Draft draft = draft_to(private_addresses(7));
-  draft.cc = {"VISITEUR 0 <visiteur0@GMAIL.COM>", "visiteur1@orange.fr."};
+  draft.cc = {"VISITEUR 0 <visiteur0@GMAIL.COM>", "visiteur1@Orange.FR"};
   const Verdict verdict = evaluate(draft, Policy::defaults());
   EXPECT_EQ(verdict.summary.visible_recipients, 7);
   EXPECT_EQ(verdict.decision, Action::Allow);
