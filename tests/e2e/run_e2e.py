@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
 import time
 import traceback
@@ -386,4 +387,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # SIGTERM (ctest timeout, kill) unwinds like Ctrl-C, so Thunderbird, Xvfb and the sink stop.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.exit(main())

@@ -27,3 +27,13 @@ test("uniqueRecipients compares addresses with the domain lower-cased", () => {
   assert.deepEqual(uniqueRecipients(["A <a@X.org>", "a@x.org", "A@x.org"]), ["A <a@X.org>", "A@x.org"]);
   assert.equal(addressKey("Bob <Bob@Orange.FR>"), "Bob@orange.fr");
 });
+
+test("internationalised domains are shown in Unicode", async () => {
+  const { toUnicodeDomain } = await import("../../extension/thunderbird/modules/punycode.mjs");
+  assert.equal(toUnicodeDomain("xn--cole-9oa.example"), "école.example");
+  assert.equal(toUnicodeDomain("xn--bcher-kva.example"), "bücher.example");
+  assert.equal(toUnicodeDomain("anna@xn--bcher-kva.example"), "anna@bücher.example");
+  assert.equal(toUnicodeDomain("xn--mnchen-3ya.de"), "münchen.de");
+  assert.equal(toUnicodeDomain("plain.example"), "plain.example");
+  assert.equal(toUnicodeDomain("xn--!!.example"), "xn--!!.example");
+});

@@ -4,7 +4,8 @@
 // Thunderbird's UI language: a key `fooOne` / `fooOther` pair per counted phrase.
 
 import { buttonsFor, movedToBcc, stayingVisible } from "./verdict.mjs";
-import { addressKey } from "./recipients.mjs";
+import { addressKey, addressOf } from "./recipients.mjs";
+import { toUnicodeDomain } from "./punycode.mjs";
 
 const ACTION_RANK = { allow: 0, warn: 1, justify: 2, convert: 3, block: 4 };
 
@@ -58,13 +59,18 @@ function findingSentence(finding, verdict, tr) {
       ]);
     }
     case "reply-exposure":
-      return tr.plural("popupHeadlineReply", people);
+      return tr.plural("popupHeadlineReply", finding.keptVisible ?? people,
+        [tr.count(finding.originalExternalParties ?? parties)]);
     case "large-alias": {
-      const alias = finding.address ?? finding.recipients?.[0] ?? finding.parties?.[0]?.recipients?.[0] ?? "";
-      return tr.t("popupHeadlineLargeAlias", [alias]);
+      const alias = finding.aliases?.[0] ?? {};
+      const recipient = String(alias.recipient ?? "");
+      const name = shortName(recipient);
+      const address = addressOf(recipient);
+      const shown = name && name !== address ? `${name} (${address})` : address;
+      return tr.t("popupHeadlineLargeAlias", [shown, tr.count(alias.audience ?? 0)]);
     }
     case "unparsable-recipient":
-      return tr.t("popupHeadlineUnparsable");
+      return tr.plural("popupHeadlineUnparsable", finding.count ?? finding.entries?.length ?? 1);
     default:
       return tr.plural("popupHeadlineGeneric", people);
   }
@@ -76,28 +82,32 @@ export function buildGroups(finding, draft, tr) {
   let groups = [];
   if (Array.isArray(parties) && parties.length > 0) {
     const privateRecipients = [];
+    let privateSize = 0;
     const organisations = [];
     for (const party of parties) {
       const recipients = Array.isArray(party.recipients) ? party.recipients : [];
+      const size = Number.isInteger(party.size) ? Math.max(party.size, recipients.length) : recipients.length;
       if (party.kind === "private") {
         privateRecipients.push(...recipients);
+        privateSize += size;
       } else {
-        organisations.push({ label: String(party.party ?? ""), recipients });
+        organisations.push({ label: toUnicodeDomain(party.party ?? ""), recipients, size });
       }
     }
-    if (privateRecipients.length > 0) {
-      groups.push({ label: tr.t("popupGroupPrivate"), recipients: privateRecipients });
+    if (privateRecipients.length > 0 || privateSize > 0) {
+      groups.push({ label: tr.t("popupGroupPrivate"), recipients: privateRecipients, size: privateSize });
     }
-    organisations.sort((a, b) => b.recipients.length - a.recipients.length || a.label.localeCompare(b.label));
+    organisations.sort((a, b) => b.size - a.size || a.label.localeCompare(b.label));
     groups.push(...organisations);
   } else if (draft) {
-    groups.push({ label: tr.t("popupGroupVisible"), recipients: [...draft.to, ...draft.cc] });
+    const visible = [...draft.to, ...draft.cc];
+    groups.push({ label: tr.t("popupGroupVisible"), recipients: visible, size: visible.length });
   }
-  const total = groups.reduce((sum, group) => sum + group.recipients.length, 0);
+  const total = groups.reduce((sum, group) => sum + group.size, 0);
   groups = groups.map((group) => ({
     ...group,
-    title: tr.plural("popupGroupTitle", group.recipients.length, [group.label]),
-    preview: previewOf(group.recipients, tr),
+    title: tr.plural("popupGroupTitle", group.size, [group.label]),
+    preview: previewOf(group.recipients, group.size, tr),
     open: total <= OPEN_GROUPS_UP_TO,
   }));
   return groups;
@@ -118,9 +128,9 @@ function addressOfText(text) {
 }
 
 /** "Léa Martin, Hugo Petit, Zoé Roux and 27 others": what a collapsed group shows. */
-function previewOf(recipients, tr) {
+function previewOf(recipients, size, tr) {
   const shown = recipients.slice(0, PREVIEW_NAMES).map(shortName).join(", ");
-  const rest = recipients.length - Math.min(recipients.length, PREVIEW_NAMES);
+  const rest = size - Math.min(recipients.length, PREVIEW_NAMES);
   return rest > 0 ? tr.plural("popupGroupPreview", rest, [shown]) : shown;
 }
 

@@ -96,7 +96,8 @@ def native_manifest(host_path):
 class Thunderbird:
     """Start with ``with Thunderbird(...) as tb:``; everything stops on exit."""
 
-    def __init__(self, host, xpi, artifacts, locale="en-US", headless=None, root=None, keep_root=False):
+    def __init__(self, host, xpi, artifacts, locale="en-US", headless=None, root=None, keep_root=False,
+                 display=None):
         self.host = host
         self.xpi = os.path.abspath(xpi)
         self.artifacts = artifacts
@@ -113,7 +114,7 @@ class Thunderbird:
         self._xvfb = None
         self._thunderbird = None
         self._log = None
-        self.display = None
+        self.display = display  # an existing X display to use (the "try" command); else Xvfb
 
     # ----- lifecycle -------------------------------------------------------------
     def __enter__(self):
@@ -155,7 +156,8 @@ class Thunderbird:
             env.pop("DISPLAY", None)
             args.append("--headless")
         else:
-            self.display = self._start_xvfb()
+            if not self.display:
+                self.display = self._start_xvfb()
             env["DISPLAY"] = self.display
         self._log = open(self.log_path, "wb")
         self._thunderbird = subprocess.Popen(args, env=env, stdout=self._log, stderr=subprocess.STDOUT,
@@ -222,6 +224,14 @@ class Thunderbird:
                 pass
         if not self.keep_root:
             shutil.rmtree(self.root, ignore_errors=True)
+
+    def wait_exit(self):
+        """Wait until the user quits Thunderbird (the "try" command)."""
+        if self._thunderbird:
+            self._thunderbird.wait()
+        if self.marionette:
+            self.marionette.close()
+            self.marionette = None
 
     # ----- native host and extension ----------------------------------------------
     @property
