@@ -76,13 +76,13 @@ def send_and_wait_popup(ctx, subject, to, cc="", expect_popup=True):
 
 
 def wait_audit(ctx, choice, timeout_s=20):
+    """The host's audit entries reporting ``choice`` (waits up to ``timeout_s`` for one)."""
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    while True:
         entries = [e for e in ctx.tb.audit_entries() if e.get("event") == "report" and e.get("choice") == choice]
-        if entries:
+        if entries or time.monotonic() >= deadline:
             return entries
         time.sleep(0.2)
-    return []
 
 
 def cancel_and_check_draft(ctx, subject, expected, how="cancel"):
@@ -231,6 +231,76 @@ def scenario_7_host_missing(ctx):
     actions.close_compose(tb, subject)
 
 
+def scenario_9_policy_convert(ctx):
+    """Policy action `convert`: converted without asking; the user is told; nothing lost."""
+    tb, subject = ctx.tb, "Programme (conversion automatique)"
+    people = private_people(30, seed=9)
+    tb.set_policy({"rules": {"exposed-parties": {"action": "convert"}}})
+    try:
+        actions.open_compose(tb, subject, to=", ".join(people))
+        actions.press_send(tb, subject)
+        message = tb.sink.wait_for(subject)
+        check(message is not None, "nothing sent with the convert policy")
+        check(address_of(str(message["message"]["To"])).lower() == SENDER_EMAIL, "To is not the sender")
+        check(not (header_addresses(sent_raw(message)) - {SENDER_EMAIL}), "addresses visible in the headers")
+        lost = {address_of(p).lower() for p in people} - {r.lower() for r in message["rcptTos"]}
+        check(not lost, f"recipients lost: {sorted(lost)}")
+        notice = actions.wait_popup(tb, timeout_s=30)
+        check(notice and notice.get("mode") == "converted", f"the user was not told: {notice}")
+        check(notice["buttons"] == ["ok"], f"notice buttons: {notice['buttons']}")
+        print(f"    notice: {notice['text'].splitlines()[0]} / {notice['headline']}")
+        actions.screenshot_popup(tb, os.path.join(ctx.artifacts, "popup-en-auto-convert.png"))
+        actions.click(tb, "ok")
+        check(actions.wait_popup_closed(tb), "notice did not close")
+        check(wait_audit(ctx, "auto-convert"), "the host did not record the auto-convert report")
+    finally:
+        tb.set_policy({})
+
+
+def scenario_10_policy_justify(ctx):
+    """Policy action `justify`: Send anyway needs a typed reason."""
+    tb, subject = ctx.tb, "Programme (avec motif)"
+    people = private_people(30, seed=10)
+    tb.set_policy({"rules": {"exposed-parties": {"action": "justify"}}})
+    try:
+        before = len(wait_audit(ctx, "send-anyway", timeout_s=0))
+        popup = send_and_wait_popup(ctx, subject, ", ".join(people))
+        check(popup["mode"] == "justify", f"expected justify, got {popup['mode']}")
+        disabled = actions.popup_script(tb, "return document.getElementById('sendAnyway').disabled;")
+        check(disabled is True, "Send anyway is enabled without a reason")
+        actions.popup_script(tb, """
+const box = document.getElementById("reason");
+box.value = "Les participants ont accepté de partager leurs adresses";
+box.dispatchEvent(new Event("input", { bubbles: true }));
+return true;""")
+        actions.screenshot_popup(tb, os.path.join(ctx.artifacts, "popup-en-justify.png"))
+        actions.click(tb, "sendAnyway")
+        message = tb.sink.wait_for(subject)
+        check(message is not None, "not sent after a reason was given")
+        deadline = time.monotonic() + 20
+        while len(wait_audit(ctx, "send-anyway", timeout_s=0)) <= before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        check(len(wait_audit(ctx, "send-anyway", timeout_s=0)) > before, "the justified send was not reported")
+    finally:
+        tb.set_policy({})
+
+
+def scenario_11_policy_block(ctx):
+    """Policy action `block`: only Convert to Bcc or Cancel."""
+    tb, subject = ctx.tb, "Programme (bloqué)"
+    people = private_people(30, seed=11)
+    tb.set_policy({"rules": {"exposed-parties": {"action": "block"}}})
+    try:
+        popup = send_and_wait_popup(ctx, subject, ", ".join(people))
+        check(popup["mode"] == "block", f"expected block, got {popup['mode']}")
+        check(popup["buttons"] == ["convert", "cancel"], f"buttons: {popup['buttons']}")
+        actions.screenshot_popup(tb, os.path.join(ctx.artifacts, "popup-en-block.png"))
+        cancel_and_check_draft(ctx, subject, people, "escape")
+        actions.close_compose(tb, subject)
+    finally:
+        tb.set_policy({})
+
+
 def measure(ctx, count, rounds=3):
     """Send -> decision for ``count`` private recipients (host included, no think time),
     ``rounds`` sends of the same draft; the median is reported."""
@@ -289,7 +359,8 @@ def scenario_8_french(ctx):
 
 ENGLISH = [("1", scenario_1_convert), ("2", scenario_2_cancel), ("3", scenario_3_send_anyway),
            ("4", scenario_4_colleagues), ("5", scenario_5_mailing_list), ("6", scenario_6_reply_all),
-           ("7", scenario_7_host_missing), ("timings", scenario_timings)]
+           ("7", scenario_7_host_missing), ("9", scenario_9_policy_convert), ("10", scenario_10_policy_justify),
+           ("11", scenario_11_policy_block), ("timings", scenario_timings)]
 FRENCH = [("8", scenario_8_french)]
 
 

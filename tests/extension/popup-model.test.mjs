@@ -83,6 +83,6 @@ test("host error: says the check could not run", () => {
 test("auto-convert notice and expanded lists", () => {
   const model = buildPopupModel({ mode: "converted", ...tourismCase(30, 0), lists: [{ name: "Walkers", members: 12 }] }, en);
   assert.equal(model.buttons.ok, true);
-  assert.equal(model.explanation, "BccShield moved 30 recipients to Bcc before sending, as your organisation requires. The message was sent.");
+  assert.equal(model.headline, "BccShield moved 30 recipients to Bcc before sending, as your organisation requires. The message was sent.");
   assert.deepEqual(model.notes, ["The list “Walkers” has 12 members."]);
 });

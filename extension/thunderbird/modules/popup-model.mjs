@@ -204,7 +204,9 @@ export function buildPopupModel(input, tr) {
       }
     }
     if (mode === "converted") {
-      explanation = tr.plural("popupConvertedExplanation", rewrite ? movedToBcc(draft, rewrite) : 0);
+      // Already done: say what happened first, not what would have happened.
+      headline = tr.plural("popupConvertedExplanation", rewrite ? movedToBcc(draft, rewrite) : 0);
+      notes.length = 0;
       buttons = { ok: true };
     } else {
       buttons = buttonsFor(mode);

@@ -108,6 +108,7 @@ class Thunderbird:
         self.home = os.path.join(self.root, "home")
         self.profile = os.path.join(self.root, "profile")
         self.audit_log = os.path.join(self.root, "audit.jsonl")
+        self.policy_path = os.path.join(self.root, "policy.json")
         self.log_path = os.path.join(self.root, "thunderbird.log")
         self.sink = None
         self.marionette = None
@@ -140,6 +141,7 @@ class Thunderbird:
                    .replace("@SENDER_EMAIL@", SENDER_EMAIL))
         _write(os.path.join(self.profile, "user.js"), user_js)
         self.install_host_manifest()
+        self.set_policy({})
         env = dict(os.environ)
         for key in ("MOZ_HEADLESS", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "XAUTHORITY"):
             env.pop(key, None)
@@ -148,7 +150,8 @@ class Thunderbird:
                     "XDG_DATA_HOME": os.path.join(self.home, ".local", "share"),
                     "TMPDIR": os.path.join(self.root, "tmp"),
                     "MOZ_CRASHREPORTER_DISABLE": "1", "MOZ_DISABLE_CONTENT_SANDBOX": "0",
-                    "BCCSHIELD_AUDIT_LOG": self.audit_log, "LANG": "C.UTF-8"})
+                    "BCCSHIELD_AUDIT_LOG": self.audit_log, "BCCSHIELD_POLICY": self.policy_path,
+                    "LANG": "C.UTF-8"})
         os.makedirs(env["TMPDIR"], exist_ok=True)
         args = [THUNDERBIRD, "--no-remote", "--profile", self.profile, "--marionette",
                 "--remote-allow-system-access"]
@@ -246,6 +249,10 @@ class Thunderbird:
             os.remove(self.host_manifest_path)
         except FileNotFoundError:
             pass
+
+    def set_policy(self, policy):
+        """The host's policy file (read by each host process; ``{}`` = the defaults)."""
+        _write(self.policy_path, json.dumps(policy))
 
     def install_extension(self):
         self.marionette.command("Addon:Install", {"path": self.xpi, "temporary": True})
