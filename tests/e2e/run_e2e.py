@@ -301,6 +301,42 @@ def scenario_11_policy_block(ctx):
         tb.set_policy({})
 
 
+def scenario_12_options(ctx):
+    """Options page: shows the host's status (version, policy source) and the settings."""
+    tb = ctx.tb
+    page = tb.js("""
+const [id, resolve] = arguments;
+(async () => {
+  const url = WebExtensionPolicy.getByID(id).getURL("options/options.html");
+  const win = Services.wm.getMostRecentWindow("mail:3pane");
+  const tab = win.openTab("contentTab", { url, background: false });
+  const browser = tab.browser;
+  for (let i = 0; i < 300; i++) {
+    const global = browser.browsingContext?.currentWindowGlobal;
+    if (global && browser.currentURI.spec === url) {
+      try {
+        const state = await global.getActor("MarionetteCommands").executeScript(`
+          const host = document.getElementById("hostStatus");
+          if (!host.dataset.found) return null;
+          return { host: host.textContent, found: host.dataset.found, policy: document.getElementById("policyStatus").textContent,
+                   onHostError: document.querySelector("input[name=onHostError]:checked")?.value,
+                   text: document.body.innerText };`, [], {});
+        if (state) { win.document.getElementById("tabmail").closeTab(tab); return state; }
+      } catch (e) { /* loading */ }
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  return { error: "options page did not show the host status" };
+})().then(resolve, e => resolve({ error: String(e) }));
+""", "bccshield@bccshield.org", timeout_s=60)
+    check(page and "error" not in page, f"options page: {page}")
+    print(f"    {page['host']} {page['policy']}")
+    check(page["found"] == "true", f"host not found by the options page: {page['host']}")
+    check("0." in page["host"] or "version" in page["host"], f"no host version: {page['host']}")
+    check(page["policy"] != "", "no policy status")
+    check(page["onHostError"] == "ask", f"default onHostError: {page['onHostError']}")
+
+
 def measure(ctx, count, rounds=3):
     """Send -> decision for ``count`` private recipients (host included, no think time),
     ``rounds`` sends of the same draft; the median is reported."""
@@ -360,7 +396,7 @@ def scenario_8_french(ctx):
 ENGLISH = [("1", scenario_1_convert), ("2", scenario_2_cancel), ("3", scenario_3_send_anyway),
            ("4", scenario_4_colleagues), ("5", scenario_5_mailing_list), ("6", scenario_6_reply_all),
            ("7", scenario_7_host_missing), ("9", scenario_9_policy_convert), ("10", scenario_10_policy_justify),
-           ("11", scenario_11_policy_block), ("timings", scenario_timings)]
+           ("11", scenario_11_policy_block), ("12", scenario_12_options), ("timings", scenario_timings)]
 FRENCH = [("8", scenario_8_french)]
 
 
