@@ -1,7 +1,6 @@
 #include "bccshield/evaluate.hpp"
 
 #include <algorithm>
-#include <map>
 #include <unordered_set>
 
 #include "bccshield/recipient_set.hpp"
@@ -16,29 +15,31 @@ using nlohmann::json;
 constexpr std::size_t kMaxListedRecipients = 1000;
 
 struct PartyGroup {
-  std::string party;
+  std::string_view party;
   bool consumer = false;
-  std::vector<const Recipient*> members;
+  std::vector<const Recipient*>::const_iterator begin;
+  std::vector<const Recipient*>::const_iterator end;
+  [[nodiscard]] std::size_t size() const { return static_cast<std::size_t>(end - begin); }
 };
 
-std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& external) {
-  std::map<std::string, PartyGroup> by_party;
-  std::vector<std::string> order;
-  for (const Recipient* recipient : external) {
-    auto [it, inserted] = by_party.try_emplace(recipient->party);
-    if (inserted) {
-      it->second.party = recipient->party;
-      it->second.consumer = recipient->consumer;
-      order.push_back(recipient->party);
-    }
-    it->second.members.push_back(recipient);
-  }
+// Groups external recipients by party without a container per party: sort, then slice.
+// `external` is reordered; groups point into it.
+std::vector<PartyGroup> group_external(std::vector<const Recipient*>& external) {
+  std::stable_sort(external.begin(), external.end(),
+                   [](const Recipient* a, const Recipient* b) { return a->party() < b->party(); });
   std::vector<PartyGroup> groups;
-  groups.reserve(order.size());
-  for (const auto& party : order) groups.push_back(std::move(by_party[party]));
-  // Organisations with many people first: that is what the user needs to see.
-  std::stable_sort(groups.begin(), groups.end(),
-                   [](const PartyGroup& a, const PartyGroup& b) { return a.members.size() > b.members.size(); });
+  for (auto it = external.cbegin(); it != external.cend();) {
+    auto next = it;
+    while (next != external.cend() && (*next)->party() == (*it)->party()) ++next;
+    groups.push_back(PartyGroup{(*it)->party(), (*it)->consumer(), it, next});
+    it = next;
+  }
+  // Organisations with many people first (what the user needs to see), then in order of
+  // appearance: members point into one vector, so their addresses give that order.
+  std::sort(groups.begin(), groups.end(), [](const PartyGroup& a, const PartyGroup& b) {
+    if (a.size() != b.size()) return a.size() > b.size();
+    return std::less<const Recipient*>{}(*a.begin, *b.begin);
+  });
   return groups;
 }
 
@@ -50,13 +51,13 @@ json parties_json(const std::vector<PartyGroup>& groups, json& finding) {
   for (const PartyGroup& group : groups) {
     if (listed >= kMaxListedRecipients) {
       ++omitted_parties;
-      omitted_recipients += group.members.size();
+      omitted_recipients += group.size();
       continue;
     }
     json recipients = json::array();
-    for (const Recipient* member : group.members) {
+    for (auto member = group.begin; member != group.end; ++member) {
       if (listed < kMaxListedRecipients) {
-        recipients.push_back(member->display);
+        recipients.push_back((*member)->display);
         ++listed;
       } else {
         ++omitted_recipients;
@@ -64,7 +65,7 @@ json parties_json(const std::vector<PartyGroup>& groups, json& finding) {
     }
     parties.push_back({{"party", group.party},
                        {"kind", group.consumer ? "private" : "organisation"},
-                       {"size", group.members.size()},
+                       {"size", group.size()},
                        {"recipients", std::move(recipients)}});
   }
   finding["omittedParties"] = omitted_parties;
@@ -90,15 +91,10 @@ Rewrite build_rewrite(const RecipientSet& set, const Classifier& classifier, Rew
     sender_placed = true;
   }
   for (const Recipient& recipient : set.recipients) {
-    if (sender_placed && recipient.parsed && recipient.key == sender) continue;  // already in To
-    const bool stays = strategy == RewriteStrategy::KeepInternal && recipient.parsed && recipient.internal;
-    if (stays && recipient.field == Field::To) {
-      rewrite.to.push_back(recipient.display);
-    } else if (stays && recipient.field == Field::Cc) {
-      rewrite.cc.push_back(recipient.display);
-    } else {
-      rewrite.bcc.push_back(recipient.display);
-    }
+    if (sender_placed && recipient.parsed() && recipient.key == sender) continue;  // already in To
+    const bool stays = strategy == RewriteStrategy::KeepInternal && recipient.internal();
+    auto& list = !stays ? rewrite.bcc : (recipient.field == Field::To ? rewrite.to : rewrite.cc);
+    list.emplace_back(recipient.display);
   }
   return rewrite;
 }
@@ -118,17 +114,17 @@ void check_reply_exposure(const Draft& draft, const RecipientSet& current, Class
                           const Context& context) {
   if (draft.type != ComposeType::Reply) return;
   const RecipientSet original = collect_recipients(draft.original.to, draft.original.cc, {}, classifier);
-  std::unordered_set<std::string> original_parties;
-  std::unordered_set<std::string> original_external;
+  std::unordered_set<std::string_view> original_parties;
+  std::unordered_set<std::string_view> original_external;
   for (const Recipient& recipient : original.recipients) {
-    if (!recipient.parsed || recipient.internal) continue;
-    original_parties.insert(recipient.party);
+    if (!recipient.parsed() || recipient.internal()) continue;
+    original_parties.insert(recipient.party());
     original_external.insert(recipient.key);
   }
   if (static_cast<int>(original_parties.size()) < context.policy.min_exposed_parties) return;
   std::vector<const Recipient*> kept;
   for (const Recipient& recipient : current.recipients) {
-    if (recipient.parsed && recipient.visible() && original_external.count(recipient.key) != 0) {
+    if (recipient.parsed() && recipient.visible() && original_external.count(recipient.key) != 0) {
       kept.push_back(&recipient);
     }
   }
@@ -152,7 +148,7 @@ Verdict evaluate(const Draft& draft, const Policy& policy) {
   std::vector<const Recipient*> unparsable;
   Summary& summary = verdict.summary;
   for (const Recipient& recipient : set.recipients) {
-    if (!recipient.parsed) {
+    if (!recipient.parsed()) {
       ++summary.unparsable_entries;
       unparsable.push_back(&recipient);
       continue;
@@ -162,16 +158,16 @@ Verdict evaluate(const Draft& draft, const Policy& policy) {
       continue;
     }
     ++summary.visible_recipients;
-    if (policy.large_audience_addresses.count(recipient.key) != 0) {
+    if (!policy.large_audience_addresses.empty() && policy.large_audience_addresses.count(recipient.key) != 0) {
       aliases.push_back(&recipient);
-    } else if (recipient.internal) {
+    } else if (recipient.internal()) {
       ++summary.internal_recipients;
     } else {
       ++summary.external_recipients;
       external.push_back(&recipient);
     }
   }
-  const std::vector<PartyGroup> groups = group_external(external);
+  const std::vector<PartyGroup> groups = group_external(external);  // reorders `external`
   summary.external_parties = static_cast<int>(groups.size());
 
   if (summary.external_parties >= policy.min_exposed_parties) {

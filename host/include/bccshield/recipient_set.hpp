@@ -1,6 +1,9 @@
 #pragma once
 // Every recipient of a draft, parsed once, normalised, deduplicated and classified.
+// Built for 100,000-recipient drafts: few allocations per recipient, views instead of copies.
 
+#include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -13,53 +16,74 @@ namespace bccshield {
 
 enum class Field { To, Cc, Bcc };
 
-struct Recipient {
-  Field field = Field::To;  // where it first appears (To before Cc before Bcc)
-  std::string display;      // what goes back to the client: "Name <addr>", or the raw text
-  std::string key;          // local@normalised-domain; "" for an entry that could not be parsed
-  std::string domain;       // normalised domain
-  std::string party;        // registrable domain, or the address itself for a consumer mailbox
-  bool parsed = false;
+// What a domain is for this sender and policy; computed once per distinct domain.
+struct DomainFacts {
   bool internal = false;
   bool consumer = false;
-  std::string problem;  // parse problem reason id when !parsed
+  std::string registrable;  // registrable domain (eTLD+1) of an external organisation
+};
 
+struct Recipient {
+  Field field = Field::To;        // where it first appears (To before Cc before Bcc)
+  std::string_view display;       // what goes back to the client: "Name <addr>", or the raw text
+  std::string key;                // local@normalised-domain; "" for an entry that could not be parsed
+  std::size_t domain_offset = 0;  // the normalised domain is key.substr(domain_offset)
+  const DomainFacts* facts = nullptr;  // null for an entry that could not be parsed
+  std::string_view problem;            // parse problem reason id when not parsed
+
+  [[nodiscard]] bool parsed() const { return facts != nullptr; }
   [[nodiscard]] bool visible() const { return field != Field::Bcc; }
+  [[nodiscard]] bool internal() const { return facts != nullptr && facts->internal; }
+  [[nodiscard]] bool consumer() const { return facts != nullptr && facts->consumer; }
+  [[nodiscard]] std::string_view domain() const { return std::string_view(key).substr(domain_offset); }
+  // Each consumer mailbox is a party on its own (private people do not know each other);
+  // an organisation is its registrable domain; colleagues are their domain.
+  [[nodiscard]] std::string_view party() const;
+};
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
 };
 
 // Decides internal / consumer / party for a domain, caching per domain (one PSL lookup each).
 class Classifier {
  public:
   Classifier(const Policy& policy, std::string_view sender);
-  void classify(Recipient& recipient);
+  // Facts for a normalised domain; the reference stays valid as long as the classifier.
+  const DomainFacts& facts(std::string_view domain);
   [[nodiscard]] const std::string& sender_key() const { return sender_key_; }
   [[nodiscard]] const std::string& sender_display() const { return sender_display_; }
 
  private:
-  struct DomainFacts {
-    bool internal = false;
-    bool consumer = false;
-    std::string registrable;
-  };
-  const DomainFacts& facts(const std::string& domain);
-  bool is_consumer(std::string_view domain) const;
+  [[nodiscard]] bool is_consumer(std::string_view domain) const;
 
   const Policy& policy_;
   std::vector<std::string> internal_domains_;
   std::string sender_key_;
   std::string sender_display_;
-  std::unordered_map<std::string, DomainFacts> cache_;
+  std::unordered_map<std::string, DomainFacts, StringHash, std::equal_to<>> cache_;
 };
 
+// Views in `recipients` point into the draft's strings or into `arena`: keep the draft alive,
+// and do not copy a RecipientSet (moving it is fine).
 struct RecipientSet {
   std::vector<Recipient> recipients;  // unique, in order of appearance
+  std::deque<std::string> arena;      // display texts that are not a whole input string
+  RecipientSet() = default;
+  RecipientSet(RecipientSet&&) = default;
+  RecipientSet& operator=(RecipientSet&&) = default;
+  RecipientSet(const RecipientSet&) = delete;
+  RecipientSet& operator=(const RecipientSet&) = delete;
+  ~RecipientSet() = default;
 };
 
 // Parses each string of each field as an address list and keeps one entry per address.
 RecipientSet collect_recipients(const std::vector<std::string>& to, const std::vector<std::string>& cc,
                                 const std::vector<std::string>& bcc, Classifier& classifier);
 
-// local@normalised-domain for a mailbox; "" when the domain is missing or invalid.
-std::string recipient_key(const Mailbox& mailbox, std::string* normalized_domain = nullptr);
+// local@normalised-domain for a mailbox; "" when the domain is missing.
+// `domain_offset` receives where the domain starts in the key.
+std::string recipient_key(const Mailbox& mailbox, std::size_t* domain_offset = nullptr);
 
 }  // namespace bccshield
