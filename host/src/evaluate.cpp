@@ -1,6 +1,7 @@
 #include "bccshield/evaluate.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "bccshield/recipient_set.hpp"
@@ -22,24 +23,46 @@ struct PartyGroup {
   [[nodiscard]] std::size_t size() const { return static_cast<std::size_t>(end - begin); }
 };
 
-// Groups external recipients by party without a container per party: sort, then slice.
-// `external` is reordered; groups point into it.
-std::vector<PartyGroup> group_external(std::vector<const Recipient*>& external) {
-  std::stable_sort(external.begin(), external.end(),
-                   [](const Recipient* a, const Recipient* b) { return a->party() < b->party(); });
-  std::vector<PartyGroup> groups;
-  for (auto it = external.cbegin(); it != external.cend();) {
-    auto next = it;
-    while (next != external.cend() && (*next)->party() == (*it)->party()) ++next;
-    groups.push_back(PartyGroup{(*it)->party(), (*it)->consumer(), it, next});
-    it = next;
+// Groups external recipients by party in linear time, without a container per party:
+// ids in order of appearance, then a counting sort into `members` (which the groups point into).
+std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& external,
+                                       std::vector<const Recipient*>& members) {
+  std::vector<std::uint32_t> group_of(external.size());
+  std::vector<std::uint32_t> sizes;
+  std::vector<const Recipient*> first;
+  std::unordered_map<const DomainFacts*, std::uint32_t> by_domain;
+  std::unordered_map<std::string_view, std::uint32_t> by_organisation;
+  for (std::size_t i = 0; i < external.size(); ++i) {
+    const Recipient* recipient = external[i];
+    std::uint32_t id = static_cast<std::uint32_t>(sizes.size());
+    if (!recipient->consumer()) {  // a consumer mailbox is always a party of its own
+      const auto [domain, new_domain] = by_domain.try_emplace(recipient->facts, id);
+      if (new_domain) domain->second = by_organisation.try_emplace(recipient->party(), id).first->second;
+      id = domain->second;
+    }
+    if (id == sizes.size()) {
+      sizes.push_back(0);
+      first.push_back(recipient);
+    }
+    group_of[i] = id;
+    ++sizes[id];
   }
-  // Organisations with many people first (what the user needs to see), then in order of
-  // appearance: members point into one vector, so their addresses give that order.
-  std::sort(groups.begin(), groups.end(), [](const PartyGroup& a, const PartyGroup& b) {
-    if (a.size() != b.size()) return a.size() > b.size();
-    return std::less<const Recipient*>{}(*a.begin, *b.begin);
-  });
+  std::vector<std::size_t> offsets(sizes.size() + 1, 0);
+  for (std::size_t id = 0; id < sizes.size(); ++id) offsets[id + 1] = offsets[id] + sizes[id];
+  members.assign(external.size(), nullptr);
+  std::vector<std::size_t> cursor(offsets.begin(), offsets.end() - 1);
+  for (std::size_t i = 0; i < external.size(); ++i) members[cursor[group_of[i]]++] = external[i];
+
+  std::vector<PartyGroup> groups;
+  groups.reserve(sizes.size());
+  for (std::size_t id = 0; id < sizes.size(); ++id) {
+    const auto begin = members.cbegin() + static_cast<std::ptrdiff_t>(offsets[id]);
+    groups.push_back(PartyGroup{first[id]->party(), first[id]->consumer(), begin,
+                                begin + static_cast<std::ptrdiff_t>(sizes[id])});
+  }
+  // Organisations with many people first (what the user needs to see), then in order of appearance.
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const PartyGroup& x, const PartyGroup& y) { return x.size() > y.size(); });
   return groups;
 }
 
@@ -167,7 +190,8 @@ Verdict evaluate(const Draft& draft, const Policy& policy) {
       external.push_back(&recipient);
     }
   }
-  const std::vector<PartyGroup> groups = group_external(external);  // reorders `external`
+  std::vector<const Recipient*> members;
+  const std::vector<PartyGroup> groups = group_external(external, members);
   summary.external_parties = static_cast<int>(groups.size());
 
   if (summary.external_parties >= policy.min_exposed_parties) {
