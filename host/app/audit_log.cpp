@@ -1,10 +1,19 @@
 #include "audit_log.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <iostream>
+
+#include "audit_config.hpp"
+#include "audit_pseudonym.hpp"
+#include "audit_secret.hpp"
 
 namespace bccshield {
 namespace {
@@ -13,16 +22,31 @@ std::string utc_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm parts{};
   gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
+  std::array<char, 32> text{};
+  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text.data();
+}
+
+bool append_line(const std::filesystem::path& file, const std::string& line) {
+  std::error_code ec;
+  if (file.has_parent_path() && !std::filesystem::exists(file.parent_path(), ec)) {
+    std::filesystem::create_directories(file.parent_path(), ec);
+    std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all, ec);
+  }
+  // Only the user reads their own log; O_APPEND keeps lines whole across host processes.
+  const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd < 0) return false;
+  const auto written = ::write(fd, line.data(), line.size());
+  ::close(fd);
+  return written == static_cast<ssize_t>(line.size());
 }
 
 }  // namespace
 
 std::optional<std::filesystem::path> default_audit_log_path() {
   // NOLINTBEGIN(concurrency-mt-unsafe): read once at start-up
-  if (const char* explicit_path = std::getenv("BCCSHIELD_AUDIT_LOG"); explicit_path && *explicit_path) {
+  if (const char* explicit_path = std::getenv("BCCSHIELD_AUDIT_LOG");
+      explicit_path && *explicit_path) {
     return std::filesystem::path(explicit_path);
   }
   if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state) {
@@ -37,18 +61,45 @@ std::optional<std::filesystem::path> default_audit_log_path() {
 
 AuditLog::AuditLog(std::filesystem::path file) : file_(std::move(file)) {}
 
+void AuditLog::load_once() {
+  // Read at the first event: a host process that writes no event never touches the key.
+  if (loaded_) return;
+  loaded_ = true;
+  std::string error;
+  secret_ = load_audit_secret(true, error);
+  if (!secret_)
+    std::cerr << "bccshield-host: audit entries carry no address hashes: " << error << "\n";
+  config_ = load_audit_config(audit_config_path());
+  if (!config_.problem.empty()) std::cerr << "bccshield-host: " << config_.problem << "\n";
+}
+
 void AuditLog::write(const nlohmann::json& event) {
+  load_once();
+  const std::optional<AuditSecret>& secret = secret_;
+  const AuditConfig& config = config_;
+
   nlohmann::json line = event;
-  line.erase("draft");  // addresses never reach the disk in clear
-  line["time"] = utc_now();
-  std::error_code ec;
-  std::filesystem::create_directories(file_.parent_path(), ec);
-  std::ofstream out(file_, std::ios::app | std::ios::binary);
-  if (!out) {
-    std::cerr << "bccshield-host: cannot write the audit log " << file_.string() << "\n";
-    return;
+  if (auto draft = line.find("draft"); draft != line.end()) {
+    // Addresses never reach the disk in clear: only keyed hashes of their comparison keys.
+    if (secret) line["addresses"] = pseudonymise_draft(*draft, *secret);
+    line.erase("draft");
   }
-  out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  if (auto reason = line.find("reason"); reason != line.end() && reason->is_string()) {
+    *reason = secret ? scrub_addresses(reason->get<std::string>(), *secret)
+                     : std::string("(reason withheld: no audit key)");
+  }
+  if (secret) line["keyId"] = secret->key_id();
+  line["time"] = utc_now();
+  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+
+  if (!append_line(file_, text + "\n")) {
+    std::cerr << "bccshield-host: cannot write the audit log " << file_.string() << "\n";
+  }
+  if (config.syslog) {
+    openlog("bccshield-host", LOG_PID, config.syslog_facility);
+    syslog(LOG_INFO, "%s", text.c_str());  // NOLINT(cppcoreguidelines-pro-type-vararg)
+    closelog();
+  }
 }
 
 }  // namespace bccshield

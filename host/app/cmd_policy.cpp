@@ -1,12 +1,34 @@
+// bccshield-host policy validate | keygen | sign | verify | status | thunderbird add|remove
 #include <iostream>
 
 #include "bccshield/policy.hpp"
 #include "cli_options.hpp"
+#include "policy_keys.hpp"
+#include "policy_loader.hpp"
+#include "policy_signature.hpp"
+#include "thunderbird_policy.hpp"
 
 namespace bccshield {
 namespace {
 
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
 constexpr std::size_t kMaxPolicyInputBytes = 4U * 1024U * 1024U;
+constexpr std::size_t kMaxKeyInputBytes = 4096;
+
+constexpr const char* kUsage =
+    "bccshield-host policy validate FILE\n"
+    "       bccshield-host policy keygen --secret-key FILE --public-key FILE\n"
+    "       bccshield-host policy sign --secret-key FILE POLICY      (writes POLICY.sig)\n"
+    "       bccshield-host policy verify [--public-key FILE] POLICY  (default key: "
+    "$BCCSHIELD_POLICY_KEY,\n"
+    "                                                                  else "
+    "/etc/bccshield/policy.pub)\n"
+    "       bccshield-host policy status                             (what the host applies now)\n"
+    "       bccshield-host policy thunderbird add --file F --xpi-url URL [--state S] "
+    "[--extension-id ID]\n"
+    "       bccshield-host policy thunderbird remove --file F [--state S] [--extension-id ID]";
 
 int validate(const std::string& file) {
   const auto text = read_input(file, kMaxPolicyInputBytes);
@@ -23,12 +45,181 @@ int validate(const std::string& file) {
   }
 }
 
+int keygen(const Arguments& arguments) {
+  po::options_description options("policy keygen options");
+  options.add_options()("help,h", "this text")(
+      "secret-key", po::value<std::string>()->required(),
+      "new file for the signing key (mode 0600, kept by IT)")(
+      "public-key", po::value<std::string>()->required(),
+      "new file for the public key (install as policy.pub)");
+  const auto values = parse_arguments(arguments, options, {}, kUsage);
+  if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
+  const fs::path secret_file = (*values)["secret-key"].as<std::string>();
+  const fs::path public_file = (*values)["public-key"].as<std::string>();
+  const PolicySigningKey key = random_signing_key();
+  std::string secret_text = secret_key_file_text(key);
+  const std::string problem = write_new_file(secret_file, secret_text,
+                                             fs::perms::owner_read | fs::perms::owner_write, false);
+  sodium_memzero(secret_text.data(), secret_text.size());
+  if (!problem.empty()) {
+    print_error(problem + " (keygen never overwrites a key)");
+    return exit_usage;
+  }
+  const auto public_mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                           fs::perms::others_read;
+  if (std::string error =
+          write_new_file(public_file, public_key_file_text(key.public_key), public_mode, false);
+      !error.empty()) {
+    print_error(error + " (keygen never overwrites a key)");
+    return exit_usage;
+  }
+  std::cout << "signing key " << secret_file.string() << " (keep it secret), public key "
+            << public_file.string() << ", key id " << public_key_id(key.public_key) << "\n";
+  return exit_ok;
+}
+
+int sign(const Arguments& arguments) {
+  po::options_description options("policy sign options");
+  options.add_options()("help,h", "this text")("secret-key", po::value<std::string>()->required(),
+                                               "signing key file")(
+      "policy", po::value<std::string>()->required(), "policy file to sign")(
+      "output,o", po::value<std::string>(), "signature file (default: POLICY.sig)");
+  po::positional_options_description positional;
+  positional.add("policy", 1);
+  const auto values = parse_arguments(arguments, options, positional, kUsage);
+  if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
+  const std::string policy_file = (*values)["policy"].as<std::string>();
+  const auto content = read_input(policy_file, kMaxPolicyInputBytes);
+  if (!content) return exit_usage;
+  try {
+    (void)policy_from_text(*content);  // never sign a policy the host would refuse anyway
+  } catch (const PolicyError& error) {
+    print_error(policy_file + ": not signed, the policy is invalid: " + error.what());
+    return exit_flagged;
+  }
+  auto key_text = read_input((*values)["secret-key"].as<std::string>(), kMaxKeyInputBytes);
+  if (!key_text) return exit_usage;
+  const auto key = parse_secret_key_file(*key_text);
+  sodium_memzero(key_text->data(), key_text->size());
+  if (!key) {
+    print_error((*values)["secret-key"].as<std::string>() + " is not an Ed25519 signing key");
+    return exit_usage;
+  }
+  const std::string signature_path =
+      values->count("output") != 0 ? (*values)["output"].as<std::string>() : policy_file + ".sig";
+  const auto mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                    fs::perms::others_read;
+  const std::string id = public_key_id(key->public_key);
+  if (std::string error = write_new_file(
+          signature_path, signature_file_text(sign_policy_bytes(*content, *key), id), mode, true);
+      !error.empty()) {
+    print_error(error);
+    return exit_usage;
+  }
+  std::cout << policy_file << ": signed, signature in " << signature_path << " (key id " << id
+            << ")\n";
+  return exit_ok;
+}
+
+int verify(const Arguments& arguments) {
+  po::options_description options("policy verify options");
+  options.add_options()("help,h", "this text")("public-key", po::value<std::string>(),
+                                               "public key file")(
+      "policy", po::value<std::string>()->required(), "policy file");
+  po::positional_options_description positional;
+  positional.add("policy", 1);
+  const auto values = parse_arguments(arguments, options, positional, kUsage);
+  if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
+  const fs::path policy_file = (*values)["policy"].as<std::string>();
+  const fs::path key_file = values->count("public-key") != 0
+                                ? fs::path((*values)["public-key"].as<std::string>())
+                                : policy_location(std::nullopt).public_key;
+  const auto content = read_input(policy_file.string(), kMaxPolicyInputBytes);
+  if (!content) return exit_usage;
+  const SignatureCheck check = verify_policy_signature(policy_file, *content, key_file);
+  if (!check.ok) {
+    print_error("REFUSED: " + check.message);
+    return exit_flagged;
+  }
+  try {
+    (void)policy_from_text(*content);
+  } catch (const PolicyError& error) {
+    print_error("REFUSED: " + policy_file.string() +
+                ": the signature is valid but the policy is invalid: " + error.what());
+    return exit_flagged;
+  }
+  std::cout << policy_file.string() << ": signature valid for " << key_file.string()
+            << ", policy valid\n";
+  return exit_ok;
+}
+
+int status() {
+  const LoadedPolicy loaded = load_policy(policy_location(std::nullopt));
+  std::cout << loaded.status.to_json().dump(2) << "\n";
+  return loaded.status.status == "error" ? exit_flagged : exit_ok;
+}
+
+int thunderbird(const Arguments& arguments) {
+  if (arguments.empty() || (arguments[0] != "add" && arguments[0] != "remove")) {
+    print_error(std::string("usage: ") + kUsage);
+    return exit_usage;
+  }
+  const bool add = arguments[0] == "add";
+  po::options_description options("policy thunderbird options");
+  options.add_options()("help,h", "this text")("file", po::value<std::string>()->required(),
+                                               "Thunderbird's policies.json")(
+      "xpi-url", po::value<std::string>(), "install_url of the XPI (add)")(
+      "state", po::value<std::string>(),
+      "where add records what it changed, so remove undoes exactly that")(
+      "extension-id", po::value<std::string>()->default_value("bccshield@bccshield.org"),
+      "the extension id");
+  const Arguments rest(arguments.begin() + 1, arguments.end());
+  const auto values = parse_arguments(rest, options, {}, kUsage);
+  if (!values) return wants_help(rest) ? exit_ok : exit_usage;
+  ThunderbirdPolicyRequest request;
+  request.file = (*values)["file"].as<std::string>();
+  request.extension_id = (*values)["extension-id"].as<std::string>();
+  if (values->count("state") != 0) request.state_file = (*values)["state"].as<std::string>();
+  std::string message;
+  bool ok = false;
+  if (add) {
+    if (values->count("xpi-url") == 0) {
+      print_error(
+          "policy thunderbird add needs --xpi-url (e.g. "
+          "file:///usr/share/bccshield/bccshield.xpi)");
+      return exit_usage;
+    }
+    request.xpi_url = (*values)["xpi-url"].as<std::string>();
+    ok = add_thunderbird_extension_policy(request, message);
+  } else {
+    ok = remove_thunderbird_extension_policy(request, message);
+  }
+  if (!ok) {
+    print_error(message);
+    return exit_flagged;
+  }
+  std::cout << message << "\n";
+  return exit_ok;
+}
+
 }  // namespace
 
 int run_policy(const Arguments& arguments) {
-  const std::string usage = "bccshield-host policy validate FILE";
-  if (arguments.size() == 2 && arguments[0] == "validate") return validate(arguments[1]);
-  print_error("usage: " + usage);
+  if (!arguments.empty()) {
+    const std::string& sub = arguments[0];
+    const Arguments rest(arguments.begin() + 1, arguments.end());
+    if (sub == "validate" && arguments.size() == 2) return validate(arguments[1]);
+    if (sub == "keygen") return keygen(rest);
+    if (sub == "sign") return sign(rest);
+    if (sub == "verify") return verify(rest);
+    if (sub == "status" && rest.empty()) return status();
+    if (sub == "thunderbird") return thunderbird(rest);
+    if (sub == "--help" || sub == "-h") {
+      std::cout << "usage: " << kUsage << "\n";
+      return exit_ok;
+    }
+  }
+  print_error(std::string("usage: ") + kUsage);
   return exit_usage;
 }
 

@@ -20,6 +20,10 @@ constexpr const char* kUsage =
     "  check [--policy FILE] [--eml] [FILE|-]   print the verdict for a draft (JSON) or an .eml\n"
     "                                           exit 0 allow, 1 any other decision, 2 bad input\n"
     "  policy validate FILE                     check a policy file against the schema\n"
+    "  policy keygen|sign|verify|status         Ed25519-signed policies (policy --help)\n"
+    "  policy thunderbird add|remove            merge the force-install entry into policies.json\n"
+    "  audit report [--since DATE]              summary of the audit log for the DPO\n"
+    "  audit lookup ADDRESS                     the audit entries of one address (access request)\n"
     "  manifest --host-path P [--extension-id ID]   print the native messaging host manifest\n"
     "  serve                                    native messaging on stdin/stdout (explicit)\n"
     "\n"
@@ -50,6 +54,7 @@ int main(int argc, char** argv) {
   if (command == "check") return bccshield::run_check(rest);
   if (command == "policy") return bccshield::run_policy(rest);
   if (command == "manifest") return bccshield::run_manifest(rest);
+  if (command == "audit") return bccshield::run_audit(rest);
   if (command.find('/') != std::string::npos || command.find('\\') != std::string::npos ||
       command.ends_with(".json")) {
     // Thunderbird starts the host as `bccshield-host <manifest path> <extension id>`.

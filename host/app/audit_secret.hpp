@@ -1,0 +1,44 @@
+#pragma once
+// The per-installation audit secret: the key of the BLAKE2b hashes that stand for addresses.
+// Search order: $BCCSHIELD_AUDIT_KEY, /etc/bccshield/audit.key (system package),
+// $XDG_CONFIG_HOME/bccshield/audit.key (else ~/.config/...; created 0600 on first use).
+
+#include <sodium.h>
+
+#include <array>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bccshield {
+
+inline constexpr std::size_t audit_key_bytes = crypto_generichash_KEYBYTES;  // 32
+inline constexpr std::size_t audit_hash_bytes = 16;  // 128-bit pseudonyms, 32 hex digits
+
+struct AuditSecret {
+  std::array<unsigned char, audit_key_bytes> key{};
+  std::filesystem::path source;
+  // Names the key without revealing it, so a lookup can tell entries written under another key.
+  [[nodiscard]] std::string key_id() const;
+  // Hex of keyed BLAKE2b over `text` (an address key "local@normalised-domain", or raw text).
+  [[nodiscard]] std::string hash(std::string_view text) const;
+};
+
+// The key file text: '#' comment lines and one base64 line (as the policy key files).
+std::string audit_key_file_text(const AuditSecret& secret);
+std::optional<AuditSecret> parse_audit_key_file(std::string_view text);
+
+// A fresh random key written to `file` with `mode` (created exclusively: never overwrites).
+// Returns an error message, or "" on success.
+std::string create_audit_key_file(const std::filesystem::path& file, std::filesystem::perms mode);
+
+// The locations searched, in order (the last one is the per-user key).
+std::vector<std::filesystem::path> audit_key_candidates();
+
+// Loads the first key that exists; with `create`, makes the per-user key when none exists.
+// `error` receives why nothing could be loaded (naming the file, never a key byte).
+std::optional<AuditSecret> load_audit_secret(bool create, std::string& error);
+
+}  // namespace bccshield

@@ -1,0 +1,43 @@
+#pragma once
+// Ed25519 key pairs and signatures for the policy file (the signing side of policy_signature.hpp).
+
+#include <sodium.h>
+
+#include <array>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bccshield {
+
+struct PolicySigningKey {
+  std::array<unsigned char, crypto_sign_SECRETKEYBYTES> secret{};
+  std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> public_key{};
+  ~PolicySigningKey() { sodium_memzero(secret.data(), secret.size()); }
+};
+
+// A short fingerprint of a public key (hex of BLAKE2b-64), printed so admins can compare keys.
+std::string public_key_id(const std::array<unsigned char, crypto_sign_PUBLICKEYBYTES>& public_key);
+
+// From a 32-byte seed (tests), or random.
+PolicySigningKey signing_key_from_seed(
+    const std::array<unsigned char, crypto_sign_SEEDBYTES>& seed);
+PolicySigningKey random_signing_key();
+
+// File texts: '#' comment lines and one base64 line, as verify_policy_signature reads them.
+std::string secret_key_file_text(const PolicySigningKey& key);
+std::string public_key_file_text(
+    const std::array<unsigned char, crypto_sign_PUBLICKEYBYTES>& public_key);
+std::string signature_file_text(const std::array<unsigned char, crypto_sign_BYTES>& signature,
+                                const std::string& key_id);
+std::optional<PolicySigningKey> parse_secret_key_file(std::string_view text);
+
+std::array<unsigned char, crypto_sign_BYTES> sign_policy_bytes(std::string_view content,
+                                                               const PolicySigningKey& key);
+
+// Writes `text` to a new file with `mode`; refuses to overwrite unless `replace`. "" or why not.
+std::string write_new_file(const std::filesystem::path& file, std::string_view text,
+                           std::filesystem::perms mode, bool replace);
+
+}  // namespace bccshield
