@@ -1,0 +1,31 @@
+#pragma once
+// Merges BccShield's force-install entry into Thunderbird's enterprise policies.json, and takes
+// exactly that entry back out. Every other policy survives with the same meaning (and order).
+//
+//   {"policies": {"ExtensionSettings": {"bccshield@bccshield.org":
+//       {"installation_mode": "force_installed", "install_url":
+//       "file:///usr/share/bccshield/bccshield.xpi"}}}}
+//
+// `add` records in the state file what it created (the file, its folder, "ExtensionSettings",
+// an entry that was there before), so `remove` restores exactly the file the admin had.
+
+#include <filesystem>
+#include <string>
+
+namespace bccshield {
+
+struct ThunderbirdPolicyRequest {
+  std::filesystem::path file;        // /etc/thunderbird/policies/policies.json
+  std::filesystem::path state_file;  // optional: /var/lib/bccshield/thunderbird-policy.json
+  std::string extension_id = "bccshield@bccshield.org";
+  std::string xpi_url;  // add only
+};
+
+// Both return false with a message naming the file when it cannot be read, parsed or written;
+// the file is then left untouched. Writes are atomic (temporary file + rename, mode kept).
+bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
+                                      std::string& message);
+bool remove_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
+                                         std::string& message);
+
+}  // namespace bccshield
