@@ -1,0 +1,82 @@
+"""Shared by the install tests: run the built host, frame native messages, scratch folders."""
+import json
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+
+HOST = os.environ.get("BCCSHIELD_HOST", "")
+BUILD_DIR = os.environ.get("BCCSHIELD_BUILD_DIR", "")
+SOURCE_DIR = os.environ.get("BCCSHIELD_SOURCE_DIR", "")
+XPI = os.environ.get("BCCSHIELD_XPI", "")
+
+
+def frame(body):
+    data = json.dumps(body).encode("utf-8")
+    return struct.pack("=I", len(data)) + data
+
+
+def unframe_all(data):
+    replies = []
+    while data:
+        (length,) = struct.unpack("=I", data[:4])
+        replies.append(json.loads(data[4:4 + length].decode("utf-8")))
+        data = data[4 + length:]
+    return replies
+
+
+class Scratch:
+    """A private HOME with the host's environment pointing into it."""
+
+    def __init__(self, prefix="bccshield-install-"):
+        self.root = tempfile.mkdtemp(prefix=prefix)
+        self.home = os.path.join(self.root, "home")
+        os.makedirs(self.home)
+        self.env = {"PATH": "/usr/bin:/bin", "HOME": self.home, "LANG": "C.UTF-8",
+                    "BCCSHIELD_AUDIT_LOG": self.path("audit.jsonl"),
+                    "BCCSHIELD_AUDIT_KEY": self.path("audit.key"),
+                    "BCCSHIELD_AUDIT_CONF": self.path("no-audit.conf"),
+                    "BCCSHIELD_POLICY_KEY": self.path("no-policy.pub")}
+
+    def path(self, *parts):
+        return os.path.join(self.root, *parts)
+
+    def write(self, name, content, mode=None):
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+        if mode is not None:
+            os.chmod(path, mode)
+        return path
+
+    def read(self, name):
+        with open(self.path(name), "rb") as handle:
+            return handle.read()
+
+    def host(self, *args, stdin=b"", env=None, binary=None):
+        environment = dict(self.env)
+        environment.update(env or {})
+        proc = subprocess.run([binary or HOST, *args], input=stdin, capture_output=True, timeout=120,
+                              env=environment)
+        return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
+
+    def serve(self, *messages, env=None, binary=None, args=("/x/org.bccshield.host.json", "bccshield@bccshield.org")):
+        code, out, err = self.host(*args, stdin=b"".join(frame(m) for m in messages), env=env, binary=binary)
+        return code, unframe_all(out), err
+
+    def audit_entries(self, name="audit.jsonl"):
+        try:
+            with open(self.path(name), encoding="utf-8") as handle:
+                return [json.loads(line) for line in handle if line.strip()]
+        except FileNotFoundError:
+            return []
+
+    def cleanup(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def check_request(to, sender="Clerk <clerk@tourism.example>", cc=(), bcc=(), request_id=1):
+    return {"type": "check", "id": request_id, "client": "thunderbird/153.7.0",
+            "draft": {"from": sender, "to": list(to), "cc": list(cc), "bcc": list(bcc), "type": "new"}}
