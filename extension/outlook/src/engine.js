@@ -1,0 +1,104 @@
+/* BccShield Outlook add-in: the C++ engine (Emscripten, plain JavaScript, no WebAssembly).
+ * createBccShieldEngine comes from the generated bccshield-engine.js that the build puts in
+ * front of this file; BCCSHIELD_BUILD (policy text, settings) is written by tools/build-addin.js.
+ * ES2016, no modules. */
+/* global createBccShieldEngine, BCCSHIELD_BUILD */
+/* exported BccShieldEngine */
+var BccShieldEngine = (function () {
+  "use strict";
+
+  var build = typeof BCCSHIELD_BUILD === "object" && BCCSHIELD_BUILD ? BCCSHIELD_BUILD : {};
+  var state = { module: null, error: null, waiting: [], policyStatus: null, started: false };
+
+  function withString(module, text, use) {
+    var size = module.lengthBytesUTF8(text) + 1;
+    var pointer = module._malloc(size);
+    if (!pointer) throw new Error("out of memory");
+    try {
+      module.stringToUTF8(text, pointer, size);
+      return use(pointer);
+    } finally {
+      module._free(pointer);
+    }
+  }
+
+  function callText(name, texts) {
+    var module = state.module;
+    var pointers = [];
+    var index = 0;
+    function next() {
+      if (index < texts.length) {
+        return withString(module, String(texts[index++]), function (pointer) {
+          pointers.push(pointer);
+          return next();
+        });
+      }
+      return module.UTF8ToString(module["_" + name].apply(null, pointers));
+    }
+    return next();
+  }
+
+  function settle() {
+    var waiting = state.waiting;
+    state.waiting = [];
+    for (var i = 0; i < waiting.length; i++) waiting[i](state.error, state.module ? api : null);
+  }
+
+  function onLoaded(module) {
+    state.module = module;
+    try {
+      state.policyStatus = JSON.parse(callText("bccshield_load_policy", [build.policyText || "", build.policySource || ""]));
+    } catch (error) {
+      state.error = error;
+      state.module = null;
+    }
+    settle();
+  }
+
+  function start() {
+    if (state.started) return;
+    state.started = true;
+    try {
+      if (typeof createBccShieldEngine !== "function") throw new Error("engine missing from the bundle");
+      // print/printErr given, so the engine never needs a console (absent in some runtimes).
+      createBccShieldEngine({ print: function () {}, printErr: function () {} }).then(onLoaded, function (error) {
+        state.error = error || new Error("engine failed to start");
+        settle();
+      });
+    } catch (error) {
+      state.error = error;
+      settle();
+    }
+  }
+
+  // callback(error, engine) once the engine is ready (immediately when it already is).
+  function ready(callback) {
+    start();
+    if (state.module || state.error) {
+      callback(state.error, state.module ? api : null);
+      return;
+    }
+    state.waiting.push(callback);
+  }
+
+  // A draft (PROTOCOL.md "check") -> the protocol reply object: {result: verdict} or {error}.
+  function check(draft) {
+    return JSON.parse(callText("bccshield_check", [JSON.stringify(draft)]));
+  }
+
+  function handle(request) {
+    return JSON.parse(callText("bccshield_handle", [typeof request === "string" ? request : JSON.stringify(request)]));
+  }
+
+  function info() {
+    return JSON.parse(callText("bccshield_engine_info", []));
+  }
+
+  function policyStatus() {
+    return state.policyStatus;
+  }
+
+  var api = { check: check, handle: handle, info: info, policyStatus: policyStatus };
+
+  return { ready: ready, settings: build };
+})();

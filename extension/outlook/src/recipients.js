@@ -1,0 +1,87 @@
+/* BccShield Outlook add-in: Outlook recipients <-> the engine's recipient strings.
+ * Outlook gives EmailAddressDetails {displayName, emailAddress}; the engine reads RFC 5322
+ * strings ("Name <addr>", as Thunderbird gives them) and answers the rewrite in the same form.
+ * ES2016, no modules. */
+/* exported BccShieldRecipients */
+var BccShieldRecipients = (function () {
+  "use strict";
+
+  // RFC 5322 atext plus spaces: a display name made only of these needs no quotes.
+  var PLAIN_PHRASE = /^[A-Za-z0-9!#$%&'*+\-\/=?^_`{|}~ ]+$/;
+
+  function quotePhrase(name) {
+    if (PLAIN_PHRASE.test(name) && name.trim() === name) return name;
+    return '"' + name.replace(/[\\"]/g, "\\$&") + '"';
+  }
+
+  function cleanName(name, address) {
+    var text = String(name || "").replace(/[\r\n\t]+/g, " ").trim();
+    if (text === "" || text.toLowerCase() === String(address || "").toLowerCase()) return "";
+    return text;
+  }
+
+  // One EmailAddressDetails -> "Name <addr>" (or "addr" without a name).
+  function format(details) {
+    if (!details) return "";
+    var address = String(details.emailAddress || "").trim();
+    var name = cleanName(details.displayName, address);
+    if (address === "") return name;
+    return name === "" ? address : quotePhrase(name) + " <" + address + ">";
+  }
+
+  // The address inside one engine recipient string: the last <...>, else the whole text.
+  function addressOf(text) {
+    var value = String(text || "").trim();
+    var match = /<([^<>]*)>\s*$/.exec(value);
+    return (match ? match[1] : value).trim();
+  }
+
+  function unquote(phrase) {
+    var text = phrase.trim();
+    if (text.length >= 2 && text.charAt(0) === '"' && text.charAt(text.length - 1) === '"') {
+      return text.slice(1, -1).replace(/\\(.)/g, "$1");
+    }
+    return text;
+  }
+
+  // An engine string -> {displayName, emailAddress}, for recipients Outlook did not give us.
+  function parse(text) {
+    var value = String(text || "").trim();
+    var match = /^(.*)<([^<>]*)>\s*$/.exec(value);
+    if (!match) return { displayName: "", emailAddress: value };
+    return { displayName: unquote(match[1]), emailAddress: match[2].trim() };
+  }
+
+  function key(address) {
+    return String(address || "").trim().toLowerCase();
+  }
+
+  // Maps the engine's strings back to the EmailAddressDetails Outlook gave, so names and
+  // addresses are written back exactly as they were.
+  function Lookup(detailsLists) {
+    this.byText = Object.create(null);
+    this.byAddress = Object.create(null);
+    for (var i = 0; i < detailsLists.length; i++) {
+      var list = detailsLists[i] || [];
+      for (var j = 0; j < list.length; j++) {
+        var details = list[j];
+        if (!details) continue;
+        var text = format(details);
+        if (!(text in this.byText)) this.byText[text] = details;
+        var address = key(details.emailAddress);
+        if (address !== "" && !(address in this.byAddress)) this.byAddress[address] = details;
+      }
+    }
+  }
+
+  Lookup.prototype.resolve = function (text) {
+    var found = this.byText[text] || this.byAddress[key(addressOf(text))];
+    var details = found || parse(text);
+    var result = { emailAddress: String(details.emailAddress || "") };
+    var name = cleanName(details.displayName, result.emailAddress);
+    result.displayName = name === "" ? result.emailAddress : name;
+    return result;
+  };
+
+  return { format: format, parse: parse, addressOf: addressOf, key: key, Lookup: Lookup };
+})();
