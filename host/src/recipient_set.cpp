@@ -52,6 +52,51 @@ class IdentityIndex {
   std::size_t size_ = 0;
 };
 
+
+// UTS-46 through libidn2 is costly: each distinct spelling of a non-ASCII domain is mapped once.
+class DomainSpellings {
+ public:
+  std::string_view normalized(std::string_view domain) {
+    auto found = cache_.find(domain);
+    if (found == cache_.end()) found = cache_.emplace(std::string(domain), normalize_slow(domain)).first;
+    return found->second;
+  }
+
+  static std::string normalize_slow(std::string_view domain) {
+    if (auto normalized = normalize_domain(domain)) return *normalized;
+    // Not a valid IDNA name: still a recipient, compared by its lower-cased spelling.
+    std::string lowered(domain);
+    for (char& c : lowered) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+    return lowered;
+  }
+
+ private:
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> cache_;
+};
+
+std::string make_key(const Mailbox& mailbox, std::size_t* domain_offset, DomainSpellings* spellings) {
+  if (mailbox.domain.empty() || mailbox.local_part.empty()) return {};
+  const std::string_view domain = mailbox.domain;
+  const bool normal = domain.back() != '.' && std::all_of(domain.begin(), domain.end(), is_lower_ldh);
+  std::string slow;
+  std::string_view normalized = domain;  // already in normal form: the common case
+  if (!normal) {
+    if (spellings != nullptr) {
+      normalized = spellings->normalized(domain);
+    } else {
+      slow = DomainSpellings::normalize_slow(domain);
+      normalized = slow;
+    }
+  }
+  std::string key;
+  key.reserve(mailbox.local_part.size() + 1 + normalized.size());
+  key += mailbox.local_part;
+  key += '@';
+  if (domain_offset != nullptr) *domain_offset = key.size();
+  key += normalized;
+  return key;
+}
+
 }  // namespace
 
 std::string_view Recipient::party() const {
@@ -62,22 +107,7 @@ std::string_view Recipient::party() const {
 }
 
 std::string recipient_key(const Mailbox& mailbox, std::size_t* domain_offset) {
-  if (mailbox.domain.empty() || mailbox.local_part.empty()) return {};
-  std::string key;
-  key.reserve(mailbox.local_part.size() + 1 + mailbox.domain.size());
-  key += mailbox.local_part;
-  key += '@';
-  if (domain_offset != nullptr) *domain_offset = key.size();
-  const std::string_view domain = mailbox.domain;
-  if (domain.back() != '.' && std::all_of(domain.begin(), domain.end(), is_lower_ldh)) {
-    key += domain;  // already in normal form: the common case, no libidn2 call
-  } else if (auto normalized = normalize_domain(domain)) {
-    key += *normalized;
-  } else {
-    // Not a valid IDNA name: still a recipient, compared by its lower-cased spelling.
-    for (char c : domain) key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-  }
-  return key;
+  return make_key(mailbox, domain_offset, nullptr);
 }
 
 Classifier::Classifier(const Policy& policy, std::string_view sender) : policy_(policy) {
@@ -119,6 +149,7 @@ RecipientSet collect_recipients(const std::vector<std::string>& to, const std::v
                                 const std::vector<std::string>& bcc, Classifier& classifier) {
   RecipientSet set;
   IdentityIndex index(set.recipients);
+  DomainSpellings spellings;
   const auto keep = [&](Recipient&& recipient) {
     set.recipients.push_back(std::move(recipient));
     const Recipient& added = set.recipients.back();
@@ -128,7 +159,7 @@ RecipientSet collect_recipients(const std::vector<std::string>& to, const std::v
   const auto add_mailbox = [&](const Mailbox& mailbox, Field field, std::string_view whole_entry) {
     Recipient recipient;
     recipient.field = field;
-    recipient.key = recipient_key(mailbox, &recipient.domain_offset);
+    recipient.key = make_key(mailbox, &recipient.domain_offset, &spellings);
     // A pill holding exactly one clean mailbox goes back to the client exactly as it came.
     recipient.display = !whole_entry.empty() ? whole_entry : set.arena.emplace_back(format_mailbox(mailbox));
     if (recipient.key.empty()) {
