@@ -43,7 +43,7 @@ int run_check(const Arguments& arguments) {
       const bool is_request = document.is_object() && document.contains("draft");
       draft = draft_from_json(is_request ? document["draft"] : document);
     }
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, and out_of_range for 1e309
     print_error(input_name + " is not valid JSON (" + std::string(error.what()) + "); use --eml for a message file");
     return exit_usage;
   } catch (const ProtocolError& error) {

@@ -109,6 +109,10 @@ std::string handle_message(std::string_view body, HostContext& context) {
   } catch (const json::parse_error& error) {
     return error_body(context, nullptr, ErrorCode::InvalidJson, std::string("the message is not valid JSON: ") + error.what(),
                       {{"offset", error.byte}});
+  } catch (const json::exception& error) {
+    // Not a parse_error: out_of_range 406, a number such as 1e309 that no double holds.
+    return error_body(context, nullptr, ErrorCode::InvalidJson, std::string("the message is not valid JSON: ") + error.what(),
+                      json::object());
   }
   if (!request.is_object()) {
     return error_body(context, nullptr, ErrorCode::NotAnObject, "the message must be a JSON object", json::object());
