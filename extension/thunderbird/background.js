@@ -8,7 +8,8 @@ import { createHostClient } from "./modules/host-client.mjs";
 import {
   buildPopupModel, createTranslator, popupSize, POPUP_MAX_HEIGHT, POPUP_MIN_HEIGHT,
 } from "./modules/popup-model.mjs";
-import { CHOICES } from "./modules/constants.mjs";
+import { CHOICES, HOST_NAME } from "./modules/constants.mjs";
+import { createPortTransport } from "./modules/native-port.mjs";
 
 const translator = createTranslator(
   (key, substitutions) => messenger.i18n.getMessage(key, substitutions),
@@ -28,7 +29,27 @@ function clientName() {
   return clientNamePromise;
 }
 
+// One host process while compose windows are open (started when one opens), so Send does
+// not wait for a process start. Any host failure drops the connection: the next check
+// starts afresh.
+const transport = createPortTransport({ connectNative: (name) => messenger.runtime.connectNative(name) });
+
+messenger.windows.onCreated.addListener((window) => {
+  if (window.type === "messageCompose") {
+    transport.warm(HOST_NAME);
+  }
+});
+messenger.windows.onRemoved.addListener(async () => {
+  const composers = await messenger.windows.getAll({ windowTypes: ["messageCompose"] }).catch(() => []);
+  if (composers.length === 0) {
+    transport.closeWhenIdle();
+  }
+});
+
 function record(event) {
+  if (event.event === "host-error") {
+    transport.close();
+  }
   journal.push({ at: Date.now(), ...event });
   if (journal.length > 50) {
     journal.shift();
@@ -104,7 +125,7 @@ const guard = createSendGuard({
   loadSettings: currentSettings,
   expand: createListExpander(messenger),
   readOriginal: async (messageId) => originalFromMessageHeader(await messenger.messages.get(messageId)),
-  sendNativeMessage: (name, message) => messenger.runtime.sendNativeMessage(name, message),
+  sendNativeMessage: (name, message) => transport.send(name, message),
   clientName,
   ask: (input) => openPopup(input, true),
   inform: (input) => {

@@ -218,6 +218,7 @@ def scenario_7_host_missing(ctx):
     """Host missing -> the `ask` popup says the check could not run; Cancel keeps the draft."""
     tb, subject = ctx.tb, "Programme (sans vérification)"
     people = private_people(30, seed=1)
+    check(tb.wait_host_stopped(), "the host still runs with no compose window open")
     tb.remove_host_manifest()
     try:
         popup = send_and_wait_popup(ctx, subject, ", ".join(people))

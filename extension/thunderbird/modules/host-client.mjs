@@ -73,11 +73,13 @@ export function validateVerdict(verdict) {
  * @param {number} [options.timeoutMs]
  * @param {string} [options.client] e.g. "thunderbird/153.7.0"
  */
-export function createHostClient({ sendNativeMessage, timeoutMs = HOST_TIMEOUT_MS, client = "" }) {
-  let nextId = 1;
+/** Request ids are unique across clients: several may share one host connection. */
+let lastRequestId = 0;
 
+export function createHostClient({ sendNativeMessage, timeoutMs = HOST_TIMEOUT_MS, client = "" }) {
   async function call(type, fields, timeout = timeoutMs) {
-    const request = { protocolVersion: PROTOCOL_VERSION, id: nextId++, type, ...fields };
+    lastRequestId += 1;
+    const request = { protocolVersion: PROTOCOL_VERSION, id: lastRequestId, type, ...fields };
     let timer;
     const expired = new Promise((_, reject) => {
       timer = setTimeout(

@@ -11,6 +11,8 @@ const ACTION_RANK = { allow: 0, warn: 1, justify: 2, convert: 3, block: 4 };
 
 /** Recipients shown unfolded when the whole list is at most this long. */
 export const OPEN_GROUPS_UP_TO = 12;
+/** Recipients listed per group in the popup (must match popup.mjs). */
+export const MAX_LISTED = 200;
 /** Names shown in a collapsed group's one-line preview. */
 const PREVIEW_NAMES = 3;
 
@@ -108,6 +110,7 @@ export function buildGroups(finding, draft, tr) {
     ...group,
     title: tr.plural("popupGroupTitle", group.size, [group.label]),
     preview: previewOf(group.recipients, group.size, tr),
+    moreLine: group.size > MAX_LISTED ? tr.plural("popupGroupMore", group.size - MAX_LISTED) : "",
     open: total <= OPEN_GROUPS_UP_TO,
   }));
   return groups;

@@ -1,6 +1,9 @@
 // Renders the model built by the background and sends back the user's choice.
 // Convert is the default (focused; Enter). Escape = Cancel; closing the window = Cancel.
 
+// Recipients listed per group; the rest is counted (thousands of rows help nobody).
+import { MAX_LISTED } from "../modules/popup-model.mjs";
+
 const id = new URLSearchParams(location.search).get("id");
 let answered = false;
 
@@ -48,10 +51,13 @@ function render(model) {
     });
     details.append(summary);
     const list = element("ul");
-    for (const recipient of group.recipients) {
+    for (const recipient of group.recipients.slice(0, MAX_LISTED)) {
       const item = element("li", recipient);
       item.title = recipient;
       list.append(item);
+    }
+    if (group.moreLine) {
+      list.append(element("li", group.moreLine, "more"));
     }
     details.append(list);
     groups.append(details);

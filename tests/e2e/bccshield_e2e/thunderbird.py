@@ -244,6 +244,29 @@ class Thunderbird:
     def install_host_manifest(self):
         _write(self.host_manifest_path, json.dumps(native_manifest(self.host), indent=2))
 
+    def host_pids(self):
+        """Running processes of the host binary (started by this Thunderbird)."""
+        target = os.path.realpath(self.host)
+        pids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                if os.path.realpath(f"/proc/{entry}/exe") == target:
+                    pids.append(int(entry))
+            except OSError:
+                continue
+        return pids
+
+    def wait_host_stopped(self, timeout_s=60):
+        """Wait until no host process runs (the extension keeps one while composing)."""
+        deadline = time.monotonic() + timeout_s
+        while self.host_pids():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
+        return True
+
     def remove_host_manifest(self):
         try:
             os.remove(self.host_manifest_path)
