@@ -12,6 +12,13 @@ SOURCE_DIR = os.environ.get("BCCSHIELD_SOURCE_DIR", "")
 XPI = os.environ.get("BCCSHIELD_XPI", "")
 
 
+def ensure_built():
+    """The host and the XPI this build packages (ctest may run before a full build finished)."""
+    if not (os.path.isfile(HOST) and os.path.isfile(XPI)) and BUILD_DIR:
+        subprocess.run(["cmake", "--build", BUILD_DIR, "--target", "bccshield_host", "bccshield_xpi"], check=True,
+                       capture_output=True, timeout=1200)
+
+
 def frame(body):
     data = json.dumps(body).encode("utf-8")
     return struct.pack("=I", len(data)) + data

@@ -12,13 +12,17 @@ from install_support import BUILD_DIR
 MANIFEST = "usr/lib/mozilla/native-messaging-hosts/org.bccshield.host.json"
 EXPECTED_DEB = {"./usr/bin/bccshield-host", "./" + MANIFEST, "./usr/share/bccshield/bccshield.xpi",
                 "./etc/bccshield/policy.json", "./etc/bccshield/audit.conf",
-                "./usr/share/doc/bccshield/copyright", "./usr/share/doc/bccshield/changelog.gz",
+                "./usr/share/doc/bccshield/copyright", "./usr/share/doc/bccshield/ADMIN.md",
+                "./usr/share/doc/bccshield/changelog.gz",
                 "./usr/share/man/man1/bccshield-host.1.gz", "./usr/share/bccshield/install-user.sh",
                 "./usr/share/bccshield/uninstall-user.sh"}
 
 
 def build_package(generator, out_dir):
-    """cpack into out_dir; returns the package path."""
+    """cpack into out_dir; returns the package path. cpack packages what is built (it does not
+    rebuild the whole tree), so the two things packaged are brought up to date first."""
+    subprocess.run(["cmake", "--build", BUILD_DIR, "--target", "bccshield_host", "bccshield_xpi"], check=True,
+                   capture_output=True, timeout=1200)
     subprocess.run(["cpack", "-G", generator, "--config", os.path.join(BUILD_DIR, "CPackConfig.cmake"),
                     "-B", out_dir], check=True, capture_output=True, timeout=600)
     suffix = ".deb" if generator == "DEB" else ".rpm"

@@ -5,13 +5,14 @@ import os
 import subprocess
 import unittest
 
-from install_support import HOST, SOURCE_DIR, XPI, Scratch, frame, unframe_all
+from install_support import HOST, SOURCE_DIR, XPI, Scratch, ensure_built, frame, unframe_all
 
 SCRIPTS = os.path.join(SOURCE_DIR, "installer", "unix")
 
 
 class UserInstall(unittest.TestCase):
     def setUp(self):
+        ensure_built()
         self.s = Scratch("bccshield-user-")
         self.env = {"PATH": "/usr/bin:/bin", "HOME": self.s.home, "LANG": "C.UTF-8"}
         self.manifest = os.path.join(self.s.home, ".mozilla", "native-messaging-hosts", "org.bccshield.host.json")
