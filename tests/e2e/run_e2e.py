@@ -26,6 +26,9 @@ from bccshield_e2e.mailbox import (address_of, add_received_message, create_mail
 from bccshield_e2e.thunderbird import SENDER_EMAIL, SENDER_NAME, Thunderbird  # noqa: E402
 
 SENDER = f"{SENDER_NAME} <{SENDER_EMAIL}>"
+# The MV3 background sleeps after this much idle time (Thunderbird's default: 30 s). Short in
+# the tests, so every scenario also exercises a background woken by Send or a compose window.
+IDLE_TIMEOUT_MS = 3000
 ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
@@ -338,6 +341,28 @@ const [id, resolve] = arguments;
     check(page["onHostError"] == "ask", f"default onHostError: {page['onHostError']}")
 
 
+def scenario_13_think_time(ctx):
+    """A sleeping MV3 background wakes for a new compose; a long think time still applies."""
+    tb, subject = ctx.tb, "Programme (réflexion)"
+    people = private_people(30, seed=13)
+    actions.open_compose(tb, subject, to=", ".join(people))
+    reset(tb)  # no compose window: the host connection closes, the background may sleep
+    deadline = time.monotonic() + 60
+    while tb.background_state() != "stopped" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    check(tb.background_state() == "stopped", f"the background never went idle: {tb.background_state()}")
+    popup = send_and_wait_popup(ctx, subject, ", ".join(people))
+    check(popup["mode"] == "warn", f"no warn popup after waking the background: {popup['mode']}")
+    time.sleep(4 * IDLE_TIMEOUT_MS / 1000)  # the user reads the popup
+    check(actions.popup_open(tb), "the popup disappeared while the user was thinking")
+    actions.click(tb, "convert")
+    message = tb.sink.wait_for(subject)
+    check(message is not None, "nothing sent after a long think time")
+    check(address_of(str(message["message"]["To"])).lower() == SENDER_EMAIL, "not converted")
+    lost = {address_of(p).lower() for p in people} - {r.lower() for r in message["rcptTos"]}
+    check(not lost, f"recipients lost: {sorted(lost)}")
+
+
 def measure(ctx, count, rounds=3):
     """Send -> decision for ``count`` private recipients (host included, no think time),
     ``rounds`` sends of the same draft; the median is reported."""
@@ -397,7 +422,8 @@ def scenario_8_french(ctx):
 ENGLISH = [("1", scenario_1_convert), ("2", scenario_2_cancel), ("3", scenario_3_send_anyway),
            ("4", scenario_4_colleagues), ("5", scenario_5_mailing_list), ("6", scenario_6_reply_all),
            ("7", scenario_7_host_missing), ("9", scenario_9_policy_convert), ("10", scenario_10_policy_justify),
-           ("11", scenario_11_policy_block), ("12", scenario_12_options), ("timings", scenario_timings)]
+           ("11", scenario_11_policy_block), ("12", scenario_12_options), ("13", scenario_13_think_time),
+           ("timings", scenario_timings)]
 FRENCH = [("8", scenario_8_french)]
 
 
@@ -408,7 +434,8 @@ def run_group(args, locale, scenarios, results, timings):
     print(f"== Thunderbird ({locale}) ==", flush=True)
     started = time.monotonic()
     try:
-        with Thunderbird(args.host, args.xpi, args.artifacts, locale=locale, headless=args.headless) as tb:
+        with Thunderbird(args.host, args.xpi, args.artifacts, locale=locale, headless=args.headless,
+                         prefs={"extensions.background.idle.timeout": IDLE_TIMEOUT_MS}) as tb:
             print(f"   started in {time.monotonic() - started:.1f} s (profile and HOME under {tb.root})", flush=True)
             ctx = Context(tb, args.artifacts)
             for name, function in selected:

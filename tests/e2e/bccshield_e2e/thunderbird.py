@@ -97,7 +97,7 @@ class Thunderbird:
     """Start with ``with Thunderbird(...) as tb:``; everything stops on exit."""
 
     def __init__(self, host, xpi, artifacts, locale="en-US", headless=None, root=None, keep_root=False,
-                 display=None):
+                 display=None, prefs=None):
         self.host = host
         self.xpi = os.path.abspath(xpi)
         self.artifacts = artifacts
@@ -115,6 +115,7 @@ class Thunderbird:
         self._xvfb = None
         self._thunderbird = None
         self._log = None
+        self.prefs = dict(prefs or {})
         self.display = display  # an existing X display to use (the "try" command); else Xvfb
 
     # ----- lifecycle -------------------------------------------------------------
@@ -139,6 +140,8 @@ class Thunderbird:
                    .replace("@LOCALE@", self.locale)
                    .replace("@SENDER_NAME@", SENDER_NAME)
                    .replace("@SENDER_EMAIL@", SENDER_EMAIL))
+        for name, value in self.prefs.items():
+            user_js += f"user_pref({json.dumps(name)}, {json.dumps(value)});\n"
         _write(os.path.join(self.profile, "user.js"), user_js)
         self.install_host_manifest()
         self.set_policy({})
@@ -227,6 +230,11 @@ class Thunderbird:
                 pass
         if not self.keep_root:
             shutil.rmtree(self.root, ignore_errors=True)
+
+    def background_state(self):
+        """State of the extension's MV3 background: running, stopped, ..."""
+        return self.js("arguments[0](WebExtensionPolicy.getByID(%s).extension.backgroundState);"
+                       % json.dumps(EXTENSION_ID))
 
     def wait_exit(self):
         """Wait until the user quits Thunderbird (the "try" command)."""
