@@ -26,9 +26,27 @@ struct Group {
 using AddressEntry = std::variant<Mailbox, Group>;
 
 // An entry that could not be read as a mailbox. Never dropped: the engine turns it into a finding.
+// Such an entry yields a ParseProblem and no Mailbox (even where jsmime returns a name with
+// an address lacking a domain, e.g. "Team <Team>"), so every Mailbox has a local part and a
+// domain. Stable reason ids:
+//   input-too-large        the input exceeds ParseLimits::max_input_bytes; nothing is parsed
+//   too-many-entries       past ParseLimits::max_entries; text = the unparsed rest
+//   comment-too-deep       comment nesting beyond ParseLimits::max_comment_depth
+//   no-address             no addr-spec: "foo bar", "<>", "Name <>"
+//   no-domain              an addr-spec without '@': "Team <Team>", "<a"
+//   missing-domain         nothing after the '@': "a@"
+//   missing-local-part     nothing before the '@': "@example.com"
+//   multiple-at            more than one unquoted '@': "a@b@c", "<a@b@c>"
+//   unterminated-quote     the address runs into an unclosed quoted string
+//   invalid-character      control, invisible or invalid UTF-8 characters in the address
+//   invalid-domain         not a host name or domain literal: "a@b c", "a@b..c", "a@b."
+// These flag text that Thunderbird ignores, next to mailboxes that ARE returned:
+//   missing-group-name     ':' with no group name before it: ": a@x;" (a run of them is one)
+//   address-as-group-name  an address where a group name goes: "<a@x>: b@y;" (jsmime drops it)
+//   text-after-address     text after the angle address: "<a@x> b@y" (only a@x is delivered)
 struct ParseProblem {
-  std::string text;    // the offending raw text, cut to at most 200 bytes
-  std::string reason;  // stable id: "no-address", "missing-domain", "input-too-large", ...
+  std::string text;    // the offending raw text (valid UTF-8), at most 200 bytes
+  std::string reason;  // stable id, see above
 };
 
 struct ParseLimits {
@@ -44,7 +62,8 @@ struct ParsedAddressList {
   [[nodiscard]] std::vector<Mailbox> mailboxes() const;
 };
 
-// Single pass, no recursion, time linear in text.size().
+// Single pass, no recursion, time linear in text.size(). Follows Thunderbird's jsmime; the
+// known differences are listed with reasons in tests/conformance/known_deviations.json.
 ParsedAddressList parse_address_list(std::string_view text, const ParseLimits& limits = {});
 
 // "Name <addr>" as Thunderbird's recipient strings; the name quoted only when RFC 5322 needs it.
