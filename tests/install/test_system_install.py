@@ -75,6 +75,9 @@ def thunderbird_convert(artifacts, audit_log):
         def remove_host_manifest(self):
             pass
 
+        def set_policy(self, policy):
+            pass  # the packaged /etc/bccshield/policy.json decides, as on a deployed workstation
+
         def install_extension(self):
             # Force-installed from policies.json at first start: wait for it, install nothing.
             state = self.js("""
@@ -102,6 +105,7 @@ const [id, resolve] = arguments;
 
     tb = SystemThunderbird(HOST, XPI, artifacts, locale="en-US")
     tb.audit_log = audit_log
+    tb.policy_path = "/etc/bccshield/policy.json"
     with tb:
         assert not os.path.exists(os.path.join(tb.home, ".mozilla")), "a per-user manifest exists"
         ctx = run_e2e.Context(tb, artifacts)
@@ -140,7 +144,7 @@ class SystemInstall(unittest.TestCase):
             self.assertTrue(os.path.exists("/etc/bccshield/audit.key"))
             run("dpkg", "-P", "bccshield")
             if not etc_bccshield_existed:
-                self.assertFalse(os.path.exists("/etc/bccshield"), os.listdir("/etc/bccshield"))
+                self.assertFalse(os.path.exists("/etc/bccshield"), "/etc/bccshield left after purge")
             self.assertFalse(os.path.exists("/usr/share/bccshield"))
             self.assertFalse(os.path.exists("/usr/lib/mozilla/native-messaging-hosts"))
         finally:
@@ -191,6 +195,8 @@ class SystemInstall(unittest.TestCase):
             text = handle.read()
         shutil.copy(audit_log, os.path.join(artifacts, "audit.jsonl"))
         self.assertNotIn("@", text)
+        self.assertEqual({e.get("policySource") for e in entries if e["event"] == "check"},
+                         {"/etc/bccshield/policy.json"})
         run_e2e = sys.modules["run_e2e"]
         from bccshield_e2e.mailbox import address_of, private_people  # noqa: E402
         people = [address_of(p) for p in private_people(30, seed=1)] + [run_e2e.SENDER_EMAIL]
