@@ -18,6 +18,8 @@
 namespace bccshield {
 namespace {
 
+constexpr std::size_t kMaxSyslogBytes = 8000;
+
 std::string utc_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm parts{};
@@ -96,8 +98,16 @@ void AuditLog::write(const nlohmann::json& event) {
     std::cerr << "bccshield-host: cannot write the audit log " << file_.string() << "\n";
   }
   if (config.syslog) {
+    // Syslog relays cut long messages (rsyslog: 8 KiB by default): a line that would be cut
+    // goes without its hash lists (the user's file keeps them); counts and choices always fit.
+    std::string message = text;
+    if (message.size() > kMaxSyslogBytes && line.contains("addresses")) {
+      line.erase("addresses");
+      line["addressesOmitted"] = true;
+      message = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
     openlog("bccshield-host", LOG_PID, config.syslog_facility);
-    syslog(LOG_INFO, "%s", text.c_str());  // NOLINT(cppcoreguidelines-pro-type-vararg)
+    syslog(LOG_INFO, "%s", message.c_str());  // NOLINT(cppcoreguidelines-pro-type-vararg)
     closelog();
   }
 }

@@ -192,6 +192,14 @@ class AuditSyslog(unittest.TestCase):
             self.assertTrue(message.startswith(f"<{19 * 8 + 6}>"), message[:8])  # local3.info
             self.assertIn('"event":"check"', message)
             self.assertNotIn("@", message)
+            self.assertIn('"addresses"', message)
+            # 300 recipients: too long for a syslog relay, sent without the hash lists.
+            s.serve(check_request([f"p{i}@gmail.com" for i in range(300)], sender=SENDER))
+            message = sock.recv(65536).decode("utf-8")
+            self.assertLess(len(message), 8192)
+            self.assertIn('"addressesOmitted":true', message)
+            self.assertIn('"visibleRecipients":300', message)
+            self.assertEqual(len(s.audit_entries()[-1]["addresses"]["to"]), 300, "the file keeps them")
         finally:
             sock.close()
             os.unlink("/dev/log")

@@ -95,8 +95,11 @@ class PolicySigning(unittest.TestCase):
 
     def test_unreadable_policy_is_refused(self):
         if os.geteuid() == 0:
-            os.remove(self.policy)  # root reads any file: a missing one is the unreadable case
+            os.remove(self.policy)  # root reads any file: a missing one, and a folder, cannot be read
             policy = self.assert_refused("does not exist")
+            self.assertEqual(policy["error"]["code"], 301)
+            os.mkdir(self.policy)
+            policy = self.assert_refused("cannot read the policy file")
         else:
             os.chmod(self.policy, 0)
             policy = self.assert_refused("cannot")

@@ -130,6 +130,10 @@ class SystemInstall(unittest.TestCase):
                 json.dump(OTHER_POLICIES, handle, indent=2)
             run("dpkg", "-i", deb)
             self.check_installed()
+            key_before = open("/etc/bccshield/audit.key", encoding="utf-8").read()
+            run("dpkg", "-i", deb)  # reinstall (an upgrade's path): same result, same audit secret
+            self.check_installed()
+            self.assertEqual(open("/etc/bccshield/audit.key", encoding="utf-8").read(), key_before)
             self.check_host_through_system_manifest()
             if os.environ.get("BCCSHIELD_SKIP_THUNDERBIRD") != "1":
                 self.check_thunderbird(out)
