@@ -375,7 +375,6 @@ var BccShieldAddin = (function () {
 
   function onMessageSendHandler(event) {
     var item = currentItem();
-    var started = Date.now();
     runCheck(item, function (error, checked) {
       if (error) {
         completeEngineFailure(event, error);
@@ -407,7 +406,6 @@ var BccShieldAddin = (function () {
       if (verdict.decision === "warn" && supports("1.14")) {
         options.sendModeOverride = enumValue(["MailboxEnums", "SendModeOverride", "PromptUser"], "promptUser");
       }
-      BccShieldAddin.lastCheckMs = Date.now() - started;
       event.completed(options);
     });
   }
@@ -463,6 +461,15 @@ var BccShieldAddin = (function () {
     Office.actions.associate("onMessageSendHandler", onMessageSendHandler);
     Office.actions.associate("onMessageRecipientsChangedHandler", onMessageRecipientsChangedHandler);
     Office.actions.associate(CONVERT_COMMAND_ID, convertToBcc);
+    // The HTML runtime (new Outlook, web, Mac, the ribbon's function file) initialises office.js
+    // through onReady; classic Outlook's JavaScript-only runtime does not need it.
+    if (typeof Office.onReady === "function") {
+      try {
+        Office.onReady();
+      } catch (error) {
+        // not available in this runtime
+      }
+    }
     return true;
   }
 
@@ -473,8 +480,7 @@ var BccShieldAddin = (function () {
     readDraft: readDraft,
     applyRewrite: applyRewrite,
     register: register,
-    CONVERT_COMMAND_ID: CONVERT_COMMAND_ID,
-    lastCheckMs: 0
+    CONVERT_COMMAND_ID: CONVERT_COMMAND_ID
   };
   return addin;
 })();

@@ -4,7 +4,7 @@
 
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const { makeOutlook, load, fire, people } = require("./harness.js");
+const { bundle, makeOutlook, load, fire, people } = require("./harness.js");
 
 const SENDER = { displayName: "Clerk", emailAddress: "clerk@tourism.example" };
 const privatePeople = (n) => people(n, () => "gmail.com");
@@ -178,6 +178,29 @@ test("compose-time notification appears and goes away", async () => {
   outlook.state.to = people(2, () => "tourism.example");
   await fire(handlers, "onMessageRecipientsChangedHandler");
   assert.equal(outlook.state.notifications.has("bccshieldExposure"), false);
+});
+
+test("the check cannot run (recipients unreadable): ask by default", async () => {
+  const outlook = makeOutlook({ from: SENDER, to: privatePeople(12), failGet: true });
+  const options = await fire(load(outlook).handlers, "onMessageSendHandler");
+  assert.equal(options.allowEvent, false);
+  assert.equal(options.sendModeOverride, "promptUser");
+  assert.match(options.errorMessage, /^BccShield could not check this message \(recipients unavailable\)\./);
+});
+
+test("the check cannot run: block and allow as the admin set them", async () => {
+  let outlook = makeOutlook({ from: SENDER, to: privatePeople(12), failGet: true });
+  let options = await fire(load(outlook, null, "block").handlers, "onMessageSendHandler");
+  assert.equal(options.allowEvent, false);
+  assert.equal(options.sendModeOverride, undefined);
+  assert.match(options.errorMessage, /does not allow sending without the check/);
+  outlook = makeOutlook({ from: SENDER, to: privatePeople(12), failGet: true });
+  options = await fire(load(outlook, null, "allow").handlers, "onMessageSendHandler");
+  assert.deepEqual(options, { allowEvent: true });
+});
+
+test("a policy the host refuses fails the add-in build", () => {
+  assert.throws(() => bundle({ minExposedParties: 1 }), /minExposedParties/);
 });
 
 test("timing: the send check for 300 recipients", async (t) => {

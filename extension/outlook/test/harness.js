@@ -7,7 +7,12 @@ const os = require("os");
 const path = require("path");
 const vm = require("vm");
 const { execFileSync } = require("child_process");
-const { OfficeMockObject } = require("office-addin-mock");
+let OfficeMockObject;
+try {
+  ({ OfficeMockObject } = require("office-addin-mock"));
+} catch (error) {
+  throw new Error(`office-addin-mock is missing: run "npm ci" in ${path.resolve(__dirname, "..")} (${error.message})`);
+}
 
 const ROOT = path.resolve(__dirname, "..");
 const REPO = path.resolve(ROOT, "..", "..");
@@ -18,17 +23,22 @@ const PER_CALL_LIMIT = 100;
 
 const bundles = new Map();
 
-// The bundle built by CMake, or one built here with another policy (same build tool).
-function bundle(policy) {
-  if (!policy) return fs.readFileSync(path.join(ADDIN_DIR, "bccshield-outlook.js"), "utf8");
-  const key = JSON.stringify(policy);
+// The bundle built by CMake, or one built here with another policy or engine-error setting
+// (same build tool).
+function bundle(policy, onEngineError) {
+  if (!policy && !onEngineError) return fs.readFileSync(path.join(ADDIN_DIR, "bccshield-outlook.js"), "utf8");
+  const key = JSON.stringify([policy, onEngineError]);
   if (!bundles.has(key)) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bccshield-outlook-"));
-    const policyFile = path.join(dir, "policy.json");
-    fs.writeFileSync(policyFile, key);
-    execFileSync(process.execPath, [path.join(ROOT, "tools", "build-addin.js"), "--engine", ENGINE, "--out", dir,
-      "--policy", policyFile], { stdio: "pipe" });
+    const args = [path.join(ROOT, "tools", "build-addin.js"), "--engine", ENGINE, "--out", dir];
+    if (policy) {
+      fs.writeFileSync(path.join(dir, "policy.json"), JSON.stringify(policy));
+      args.push("--policy", path.join(dir, "policy.json"));
+    }
+    if (onEngineError) args.push("--on-engine-error", onEngineError);
+    execFileSync(process.execPath, args, { stdio: "pipe" });
     bundles.set(key, fs.readFileSync(path.join(dir, "bccshield-outlook.js"), "utf8"));
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   return bundles.get(key);
 }
@@ -45,7 +55,8 @@ const fail = (message) => ({ status: "failed", error: { name: "MockError", messa
 
 // A compose item with To/Cc/Bcc/From as Office gives them, recording every write.
 function makeOutlook(options) {
-  const opts = Object.assign({ to: [], cc: [], bcc: [], language: "en-US", mailbox: "1.15", composeType: "newMail" }, options);
+  const opts = Object.assign({ to: [], cc: [], bcc: [], language: "en-US", mailbox: "1.15", composeType: "newMail",
+    failGet: false }, options);
   const state = {
     to: opts.to.slice(), cc: opts.cc.slice(), bcc: opts.bcc.slice(),
     calls: [], notifications: new Map(), handlers: {},
@@ -54,7 +65,7 @@ function makeOutlook(options) {
   function field(name) {
     return {
       getAsync(callback) {
-        later(() => callback(ok(state[name].map(copy))));
+        later(() => callback(opts.failGet ? fail("recipients unavailable") : ok(state[name].map(copy))));
       },
       setAsync(list, callback) {
         state.calls.push({ field: name, op: "set", count: list.length });
@@ -113,9 +124,9 @@ function makeOutlook(options) {
 }
 
 // Loads the bundle with this Office and returns the handlers it registered.
-function load(outlook, policy) {
+function load(outlook, policy, onEngineError) {
   const context = vm.createContext({ Office: outlook.office });
-  vm.runInContext(bundle(policy), context, { filename: "bccshield-outlook.js" });
+  vm.runInContext(bundle(policy, onEngineError), context, { filename: "bccshield-outlook.js" });
   return { context, handlers: outlook.state.handlers };
 }
 
