@@ -305,40 +305,47 @@ def scenario_11_policy_block(ctx):
         tb.set_policy({})
 
 
+OPTIONS_STATE = """
+const host = document.getElementById("hostStatus");
+return { host: host.textContent, found: host.dataset.found,
+         policy: document.getElementById("policyStatus").textContent,
+         onHostError: document.querySelector("input[name=onHostError]:checked")?.value,
+         locked: [...document.querySelectorAll("input[name=onHostError]")].every(r => r.disabled),
+         lockedNote: !document.querySelector("#onHostError .locked").hidden,
+         text: document.body.innerText };
+"""
+
+
 def scenario_12_options(ctx):
     """Options page: shows the host's status (version, policy source) and the settings."""
-    tb = ctx.tb
-    page = tb.js("""
-const [id, resolve] = arguments;
-(async () => {
-  const url = WebExtensionPolicy.getByID(id).getURL("options/options.html");
-  const win = Services.wm.getMostRecentWindow("mail:3pane");
-  const tab = win.openTab("contentTab", { url, background: false });
-  const browser = tab.browser;
-  for (let i = 0; i < 300; i++) {
-    const global = browser.browsingContext?.currentWindowGlobal;
-    if (global && browser.currentURI.spec === url) {
-      try {
-        const state = await global.getActor("MarionetteCommands").executeScript(`
-          const host = document.getElementById("hostStatus");
-          if (!host.dataset.found) return null;
-          return { host: host.textContent, found: host.dataset.found, policy: document.getElementById("policyStatus").textContent,
-                   onHostError: document.querySelector("input[name=onHostError]:checked")?.value,
-                   text: document.body.innerText };`, [], {});
-        if (state) { win.document.getElementById("tabmail").closeTab(tab); return state; }
-      } catch (e) { /* loading */ }
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  return { error: "options page did not show the host status" };
-})().then(resolve, e => resolve({ error: String(e) }));
-""", "bccshield@bccshield.org", timeout_s=60)
+    page = actions.options_page(ctx.tb, OPTIONS_STATE)
     check(page and "error" not in page, f"options page: {page}")
     print(f"    {page['host']} {page['policy']}")
     check(page["found"] == "true", f"host not found by the options page: {page['host']}")
     check("0." in page["host"] or "version" in page["host"], f"no host version: {page['host']}")
     check(page["policy"] != "", "no policy status")
-    check(page["onHostError"] == "ask", f"default onHostError: {page['onHostError']}")
+    check(page["onHostError"] == "ask" and not page["locked"], f"default onHostError: {page}")
+
+
+def scenario_14_managed(ctx):
+    """Enterprise policy locks onHostError=block: shown locked; host missing -> Convert or Cancel only."""
+    tb, subject = ctx.tb, "Programme (règle de l'organisation)"
+    page = actions.options_page(tb, OPTIONS_STATE)
+    check(page and "error" not in page, f"options page: {page}")
+    check(page["onHostError"] == "block", f"managed value not applied: {page['onHostError']}")
+    check(page["locked"] and page["lockedNote"], "managed setting not shown as locked")
+    people = private_people(30, seed=14)
+    check(tb.wait_host_stopped(), "the host still runs with no compose window open")
+    tb.remove_host_manifest()
+    try:
+        popup = send_and_wait_popup(ctx, subject, ", ".join(people))
+        check(popup["mode"] == "hostError", f"expected the host-error popup, got {popup['mode']}")
+        check(popup["buttons"] == ["convert", "cancel"], f"Send anyway offered despite block: {popup['buttons']}")
+        actions.screenshot_popup(tb, os.path.join(ctx.artifacts, "popup-en-host-missing-block.png"))
+        cancel_and_check_draft(ctx, subject, people)
+    finally:
+        tb.install_host_manifest()
+    actions.close_compose(tb, subject)
 
 
 def scenario_13_think_time(ctx):
@@ -425,17 +432,20 @@ ENGLISH = [("1", scenario_1_convert), ("2", scenario_2_cancel), ("3", scenario_3
            ("11", scenario_11_policy_block), ("12", scenario_12_options), ("13", scenario_13_think_time),
            ("timings", scenario_timings)]
 FRENCH = [("8", scenario_8_french)]
+MANAGED = [("14", scenario_14_managed)]
+MANAGED_POLICIES = {"3rdparty": {"Extensions": {"bccshield@bccshield.org": {"onHostError": "block"}}}}
 
 
-def run_group(args, locale, scenarios, results, timings):
+def run_group(args, locale, scenarios, results, timings, enterprise_policies=None):
     selected = [(n, f) for n, f in scenarios if not args.only or n in args.only]
     if not selected:
         return
-    print(f"== Thunderbird ({locale}) ==", flush=True)
+    print(f"== Thunderbird ({locale}{', enterprise policy' if enterprise_policies else ''}) ==", flush=True)
     started = time.monotonic()
     try:
         with Thunderbird(args.host, args.xpi, args.artifacts, locale=locale, headless=args.headless,
-                         prefs={"extensions.background.idle.timeout": IDLE_TIMEOUT_MS}) as tb:
+                         prefs={"extensions.background.idle.timeout": IDLE_TIMEOUT_MS},
+                         enterprise_policies=enterprise_policies) as tb:
             print(f"   started in {time.monotonic() - started:.1f} s (profile and HOME under {tb.root})", flush=True)
             ctx = Context(tb, args.artifacts)
             for name, function in selected:
@@ -507,6 +517,7 @@ def main():
     began = time.monotonic()
     run_group(args, "en-US", ENGLISH, results, timings)
     run_group(args, "fr", FRENCH, results, timings)
+    run_group(args, "en-US", MANAGED, results, timings, enterprise_policies=MANAGED_POLICIES)
     with open(os.path.join(args.artifacts, "timings.json"), "w", encoding="utf-8") as handle:
         json.dump({"measuredAt": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "sendToDecision": timings}, handle, indent=1)
     with open(os.path.join(args.artifacts, "results.json"), "w", encoding="utf-8") as handle:

@@ -255,3 +255,33 @@ resolve(window.document.documentElement.getAttribute("windowtype") === "mail:ext
     with open(path, "wb") as handle:
         handle.write(base64.b64decode(shot))
     return path
+
+
+def options_page(tb, script, args=(), extension_id="bccshield@bccshield.org"):
+    """Open the extension's options page in a tab, wait until it shows the host status,
+    run ``script`` in it, close the tab; returns what the script returns."""
+    return tb.js("""
+const [id, script, args, resolve] = arguments;
+(async () => {
+  const url = WebExtensionPolicy.getByID(id).getURL("options/options.html");
+  const win = Services.wm.getMostRecentWindow("mail:3pane");
+  const tab = win.openTab("contentTab", { url, background: false });
+  const browser = tab.browser;
+  try {
+    for (let i = 0; i < 300; i++) {
+      const global = browser.browsingContext?.currentWindowGlobal;
+      if (global && browser.currentURI.spec === url) {
+        try {
+          const actor = global.getActor("MarionetteCommands");
+          const ready = await actor.executeScript("return !!document.getElementById('hostStatus').dataset.found;", [], {});
+          if (ready) return await actor.executeScript(script, args, {});
+        } catch (e) { /* loading */ }
+      }
+      await new Promise(r => setTimeout(r, 100));
+    }
+    return { error: "options page did not show the host status" };
+  } finally {
+    win.document.getElementById("tabmail").closeTab(tab);
+  }
+})().then(resolve, e => resolve({ error: String(e) }));
+""", extension_id, script, list(args), timeout_s=60)

@@ -5,6 +5,7 @@ Never touches the user's real profile or HOME: everything lives under ``root``.
 """
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -19,6 +20,8 @@ HOST_NAME = "org.bccshield.host"
 SENDER_NAME = "Office de Tourisme"
 SENDER_EMAIL = "accueil@tourisme-lac.example"
 THUNDERBIRD = "/usr/lib/thunderbird/thunderbird"
+SYSTEM_POLICIES_DIR = "/etc/thunderbird/policies"
+SYSTEM_NATIVE_MANIFEST_DIRS = ("/usr/lib/mozilla/native-messaging-hosts", "/usr/lib64/mozilla/native-messaging-hosts")
 
 USER_JS = """\
 // One POP3 account never polled, Local Folders, loopback SMTP; quiet first run.
@@ -97,7 +100,7 @@ class Thunderbird:
     """Start with ``with Thunderbird(...) as tb:``; everything stops on exit."""
 
     def __init__(self, host, xpi, artifacts, locale="en-US", headless=None, root=None, keep_root=False,
-                 display=None, prefs=None):
+                 display=None, prefs=None, enterprise_policies=None):
         self.host = host
         self.xpi = os.path.abspath(xpi)
         self.artifacts = artifacts
@@ -116,6 +119,8 @@ class Thunderbird:
         self._thunderbird = None
         self._log = None
         self.prefs = dict(prefs or {})
+        self.enterprise_policies = enterprise_policies
+        self._hidden = {}
         self.display = display  # an existing X display to use (the "try" command); else Xvfb
 
     # ----- lifecycle -------------------------------------------------------------
@@ -140,7 +145,21 @@ class Thunderbird:
                    .replace("@LOCALE@", self.locale)
                    .replace("@SENDER_NAME@", SENDER_NAME)
                    .replace("@SENDER_EMAIL@", SENDER_EMAIL))
-        for name, value in self.prefs.items():
+        prefs = dict(self.prefs)
+        self._hidden = self._system_paths_to_hide()
+        if self.enterprise_policies is not None:
+            policies_dir = os.path.join(self.root, "etc-thunderbird-policies")
+            _write(os.path.join(policies_dir, "policies.json"),
+                   json.dumps({"policies": self.enterprise_policies}, indent=1))
+            if SYSTEM_POLICIES_DIR in self._hidden:
+                # Thunderbird sees our policies.json in place of the system one.
+                self._hidden[SYSTEM_POLICIES_DIR] = policies_dir
+            else:
+                # No system policies: in automation (Marionette + this pref +
+                # MOZ_DISABLE_NONLOCAL_CONNECTIONS) Thunderbird accepts another path.
+                prefs["security.turn_off_all_security_so_that_viruses_can_take_over_this_computer"] = True
+                prefs["browser.policies.alternatePath"] = os.path.join(policies_dir, "policies.json")
+        for name, value in prefs.items():
             user_js += f"user_pref({json.dumps(name)}, {json.dumps(value)});\n"
         _write(os.path.join(self.profile, "user.js"), user_js)
         self.install_host_manifest()
@@ -153,11 +172,14 @@ class Thunderbird:
                     "XDG_DATA_HOME": os.path.join(self.home, ".local", "share"),
                     "TMPDIR": os.path.join(self.root, "tmp"),
                     "MOZ_CRASHREPORTER_DISABLE": "1", "MOZ_DISABLE_CONTENT_SANDBOX": "0",
+                    "MOZ_DISABLE_NONLOCAL_CONNECTIONS": "1",  # loopback only, whatever a pref says
                     "BCCSHIELD_AUDIT_LOG": self.audit_log, "BCCSHIELD_POLICY": self.policy_path,
                     "LANG": "C.UTF-8"})
         os.makedirs(env["TMPDIR"], exist_ok=True)
         args = [THUNDERBIRD, "--no-remote", "--profile", self.profile, "--marionette",
                 "--remote-allow-system-access"]
+        if self._hidden:
+            args = self._in_private_mounts(args)
         if self.headless:
             env.pop("DISPLAY", None)
             args.append("--headless")
@@ -172,6 +194,29 @@ class Thunderbird:
         self.marionette.start_chrome_session()
         self._wait_main_window()
         self.install_extension()
+
+    def _system_paths_to_hide(self):
+        """System paths that would leak the machine's own BccShield set-up into the test
+        (an installed policies.json force-installing another XPI, a system host manifest):
+        each existing one is covered, for Thunderbird only, by an empty scratch folder."""
+        hidden = {}
+        for path in (SYSTEM_POLICIES_DIR,) + SYSTEM_NATIVE_MANIFEST_DIRS:
+            if os.path.isdir(path):
+                empty = os.path.join(self.root, "empty" + path.replace("/", "-"))
+                os.makedirs(empty, exist_ok=True)
+                hidden[path] = empty
+        return hidden
+
+    def _in_private_mounts(self, args):
+        """Run ``args`` in a private mount namespace where each hidden system folder is
+        replaced by its scratch folder (the real /etc and /usr are never written)."""
+        if not shutil.which("unshare"):
+            raise RuntimeError(f"unshare(1) is needed to hide {sorted(self._hidden)} from the test")
+        binds = " && ".join(f"mount --bind {shlex.quote(src)} {shlex.quote(dst)}"
+                            for dst, src in self._hidden.items())
+        namespace = ["unshare", "-m", "--propagation", "private"] if os.geteuid() == 0 else \
+            ["unshare", "-r", "-m", "--propagation", "private"]
+        return namespace + ["sh", "-c", f'{binds} && exec "$@"', "thunderbird-in-namespace"] + args
 
     def _start_xvfb(self):
         read_fd, write_fd = os.pipe()
