@@ -1,5 +1,6 @@
-// bccshield-host audit report | lookup | keygen: the DPO's and the installer's view of the audit
-// log.
+// bccshield-host audit report | lookup | keygen: the audit log for the DPO and the installer.
+#include <sodium.h>
+
 #include <chrono>
 #include <fstream>
 #include <iomanip>
@@ -361,9 +362,9 @@ int keygen(const Arguments& arguments) {
     print_error(problem + " (an existing key is never replaced)");
     return exit_usage;
   }
-  std::string error;
-  const auto text = read_input(file.string(), 4096);
+  auto text = read_input(file.string(), 4096);
   const auto secret = text ? parse_audit_key_file(*text) : std::nullopt;
+  if (text) sodium_memzero(text->data(), text->size());
   std::cout << "audit key " << file.string() << " created (mode " << mode_text << ", key id "
             << (secret ? secret->key_id() : std::string("?")) << ")\n";
   return exit_ok;
