@@ -5,6 +5,8 @@
 // Strings returned stay valid until the next call into the engine (single-threaded JS).
 
 #include <emscripten/emscripten.h>
+#include <idn2.h>
+#include <libpsl.h>
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -15,9 +17,6 @@
 #include "bccshield/protocol.hpp"
 #include "bccshield/protocol_error.hpp"
 #include "bccshield/version.hpp"
-
-#include <idn2.h>
-#include <libpsl.h>
 
 namespace {
 
@@ -112,11 +111,12 @@ EMSCRIPTEN_KEEPALIVE const char* bccshield_check(const char* draft_json) {
   try {
     request["draft"] = json::parse(draft_json != nullptr ? draft_json : "");
   } catch (const json::parse_error& error) {
-    return keep(bccshield::error_reply(context(), static_cast<int>(bccshield::ErrorCode::InvalidJson),
-                                       std::string("the draft is not valid JSON: ") + error.what(),
-                                       {{"offset", error.byte}}));
+    return keep(bccshield::error_reply(
+        context(), static_cast<int>(bccshield::ErrorCode::InvalidJson),
+        std::string("the draft is not valid JSON: ") + error.what(), {{"offset", error.byte}}));
   }
-  return keep(bccshield::handle_message(request.dump(-1, ' ', false, json::error_handler_t::replace), context()));
+  return keep(bccshield::handle_message(
+      request.dump(-1, ' ', false, json::error_handler_t::replace), context()));
 }
 
 // Versions of the engine and of the libraries inside it, for diagnostics.
@@ -125,9 +125,10 @@ EMSCRIPTEN_KEEPALIVE const char* bccshield_engine_info() {
                      {"protocolVersion", bccshield::protocol_version},
                      {"libidn2", idn2_check_version(nullptr)},
                      {"libpsl", psl_get_version()},
-                     {"publicSuffixList", {{"sha1", psl_builtin_sha1sum()},
-                                           {"time", static_cast<long long>(psl_builtin_file_time())},
-                                           {"suffixes", psl_suffix_count(psl_builtin())}}},
+                     {"publicSuffixList",
+                      {{"sha1", psl_builtin_sha1sum()},
+                       {"time", static_cast<long long>(psl_builtin_file_time())},
+                       {"suffixes", psl_suffix_count(psl_builtin())}}},
                      {"policy", context().policy_status.to_json()}};
   return keep(info.dump());
 }
