@@ -34,6 +34,10 @@ async function main() {
   const jsonResult = await manifestTools.validateManifest(jsonPath);
   assert.equal(jsonResult.isValid, true, `manifest.json invalid: ${JSON.stringify(jsonResult.report)}`);
 
+  // The same through the command line an admin would use (exit status 0 = valid).
+  const manifestCli = path.join(addinRoot, "node_modules", ".bin", "office-addin-manifest");
+  execFileSync(process.execPath, [manifestCli, "validate", jsonPath], { stdio: "pipe" });
+
   // Negative control: the validator does reject a broken manifest.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bccshield-manifest-"));
   const broken = JSON.parse(fs.readFileSync(jsonPath, "utf8"));
@@ -47,6 +51,8 @@ async function main() {
     brokenValid = false;
   }
   assert.equal(brokenValid, false, "the validator accepted a broken manifest");
+  assert.throws(() => execFileSync(process.execPath, [manifestCli, "validate", path.join(tmp, "manifest.json")],
+    { stdio: "pipe" }), "office-addin-manifest validate accepted a broken manifest");
 
   // 2. XML manifest: well-formed, then converted and validated.
   const xmlPath = path.join(dir, "manifest.xml");
