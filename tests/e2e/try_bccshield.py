@@ -58,10 +58,14 @@ def main():
             report_sink(tb)
             return 0
         print(f"No display: running the scenario headless ({len(people)} private addresses in To).")
+        began = time.monotonic()
         actions.press_send(tb, SUBJECT)
         popup = actions.wait_popup(tb, timeout_s=90)
         if not popup or "error" in popup:
-            print(f"No popup appeared: {popup}")
+            print(f"No popup appeared after {time.monotonic() - began:.1f} s: {popup}")
+            state = actions.compose_state(tb, SUBJECT)
+            print(f"Compose window: open={state['open']} locked={state.get('locked')}")
+            report_sink(tb)
             return 1
         shot = actions.screenshot_popup(tb, os.path.join(args.artifacts, "try-popup.png"))
         print(f"Popup after Send ({popup['decisionMs']} ms to the decision):\n"
