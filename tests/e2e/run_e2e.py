@@ -348,6 +348,46 @@ def scenario_14_managed(ctx):
     actions.close_compose(tb, subject)
 
 
+CLICK_ON_HOST_ERROR = """
+document.querySelector(`input[name=onHostError][value=${arguments[0]}]`).click();
+return true;
+"""
+
+
+def set_on_host_error(tb, value):
+    """Choose ``value`` in the options page like a user, then read it back from a fresh page."""
+    actions.options_page(tb, CLICK_ON_HOST_ERROR, [value])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if actions.options_page(tb, OPTIONS_STATE).get("onHostError") == value:
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def scenario_15_on_host_error_allow(ctx):
+    """User sets onHostError=allow in the options page; host missing -> sent as written, user told."""
+    tb, subject = ctx.tb, "Programme (sans vérification, envoyé)"
+    people = private_people(12, seed=15)
+    check(set_on_host_error(tb, "allow"), "could not set onHostError=allow in the options page")
+    check(tb.wait_host_stopped(), "the host still runs with no compose window open")
+    tb.remove_host_manifest()
+    try:
+        actions.open_compose(tb, subject, to=", ".join(people))
+        actions.press_send(tb, subject)
+        message = tb.sink.wait_for(subject)
+        check(message is not None, "not sent although onHostError=allow")
+        sent_to = {a.lower() for a in ADDRESS.findall(str(message["message"]["To"]))}
+        check(sent_to == {address_of(p).lower() for p in people}, "not sent as written")
+        notice = actions.wait_popup(tb, timeout_s=30)
+        check(notice and notice.get("mode") == "hostErrorSent", f"the user was not told: {notice}")
+        print(f"    notice: {notice['headline']}")
+        actions.click(tb, "ok")
+    finally:
+        tb.install_host_manifest()
+        set_on_host_error(tb, "ask")
+
+
 def scenario_13_think_time(ctx):
     """A sleeping MV3 background wakes for a new compose; a long think time still applies."""
     tb, subject = ctx.tb, "Programme (réflexion)"
@@ -429,7 +469,8 @@ def scenario_8_french(ctx):
 ENGLISH = [("1", scenario_1_convert), ("2", scenario_2_cancel), ("3", scenario_3_send_anyway),
            ("4", scenario_4_colleagues), ("5", scenario_5_mailing_list), ("6", scenario_6_reply_all),
            ("7", scenario_7_host_missing), ("9", scenario_9_policy_convert), ("10", scenario_10_policy_justify),
-           ("11", scenario_11_policy_block), ("12", scenario_12_options), ("13", scenario_13_think_time),
+           ("11", scenario_11_policy_block), ("12", scenario_12_options), ("15", scenario_15_on_host_error_allow),
+           ("13", scenario_13_think_time),
            ("timings", scenario_timings)]
 FRENCH = [("8", scenario_8_french)]
 MANAGED = [("14", scenario_14_managed)]
