@@ -113,9 +113,9 @@ set(CPACK_RPM_POST_INSTALL_SCRIPT_FILE ${BCCSHIELD_INSTALLER_BINARY_DIR}/rpm/pos
 set(CPACK_RPM_PRE_UNINSTALL_SCRIPT_FILE ${BCCSHIELD_INSTALLER_BINARY_DIR}/rpm/preun.sh)
 set(CPACK_RPM_POST_UNINSTALL_SCRIPT_FILE ${BCCSHIELD_INSTALLER_BINARY_DIR}/rpm/postun.sh)
 set(CPACK_RPM_USER_FILELIST "%config(noreplace) /etc/bccshield/policy.json" "%config(noreplace) /etc/bccshield/audit.conf")
-set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
-  /etc /usr/lib/mozilla /usr/lib/mozilla/native-messaging-hosts /usr/lib64 /usr/lib64/mozilla
-  /usr/lib64/mozilla/native-messaging-hosts /usr/share/man /usr/share/man/man1 /usr/share/doc)
+# The package owns the mozilla/native-messaging-hosts folders it may create (rpm allows shared
+# ownership, e.g. with mozilla-filesystem), so erasing it removes them when they are empty.
+set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION /etc /usr/lib64 /usr/share/man /usr/share/man/man1 /usr/share/doc)
 
 # Per generator: rpm also writes the lib64 manifest (install(CODE) above reads the variable).
 file(WRITE ${BCCSHIELD_INSTALLER_BINARY_DIR}/cpack-project-config.cmake [=[

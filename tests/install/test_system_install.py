@@ -78,6 +78,9 @@ def thunderbird_convert(artifacts, audit_log):
         def set_policy(self, policy):
             pass  # the packaged /etc/bccshield/policy.json decides, as on a deployed workstation
 
+        def _system_paths_to_hide(self):
+            return {}  # the harness hides the system set-up from ordinary e2e runs: here it is the point
+
         def install_extension(self):
             # Force-installed from policies.json at first start: wait for it, install nothing.
             state = self.js("""
@@ -154,6 +157,44 @@ class SystemInstall(unittest.TestCase):
         finally:
             if run("dpkg-query", "-W", "-f=${Status}", "bccshield", check=False).stdout.startswith("install"):
                 run("dpkg", "-P", "bccshield", check=False)
+            snapshot.restore()
+            shutil.rmtree(out, ignore_errors=True)
+
+    @unittest.skipUnless(shutil.which("rpm") and shutil.which("rpmbuild"), "rpm not installed")
+    def test_rpm_install_remove(self):
+        """The .rpm's scripts for real (Debian's rpm: --nodeps, the libraries come from dpkg)."""
+        self.assertEqual(os.geteuid(), 0, "needs root")
+        folders_before = {p for p in ("/usr/lib/mozilla", "/usr/lib64/mozilla") if os.path.exists(p)}
+        self.assertNotEqual(run("rpm", "-q", "bccshield", check=False).returncode, 0, "bccshield rpm installed")
+        snapshot = Snapshot(POLICIES_DIR)
+        etc_bccshield_existed = os.path.exists("/etc/bccshield")
+        out = tempfile.mkdtemp(prefix="bccshield-rpm-")
+        probe = subprocess.run(["rpm", "--help"], capture_output=True, text=True).stdout
+        rpm = ["rpm", "--force-debian"] if "--force-debian" in probe else ["rpm"]
+        try:
+            package = build_package("RPM", out)
+            os.makedirs(POLICIES_DIR, exist_ok=True)
+            with open(POLICIES, "w", encoding="utf-8") as handle:
+                json.dump(OTHER_POLICIES, handle, indent=2)
+            run(*rpm, "-i", "--nodeps", package)
+            self.check_installed()
+            self.assertTrue(os.path.exists("/usr/lib64/mozilla/native-messaging-hosts/org.bccshield.host.json"))
+            self.check_host_through_system_manifest()
+            run(*rpm, "-U", "--replacepkgs", "--nodeps", package)  # an upgrade's path
+            self.check_installed()
+            run(*rpm, "-e", "--nodeps", "bccshield")
+            for path in (HOST, MANIFEST, XPI, "/usr/lib64/mozilla/native-messaging-hosts/org.bccshield.host.json",
+                         "/var/lib/bccshield", "/etc/bccshield/audit.key"):
+                self.assertFalse(os.path.exists(path), f"{path} left behind")
+            with open(POLICIES, encoding="utf-8") as handle:
+                self.assertEqual(json.load(handle), OTHER_POLICIES, "policies.json differs after removal")
+            if not etc_bccshield_existed:
+                self.assertFalse(os.path.exists("/etc/bccshield"), "/etc/bccshield left after rpm -e")
+            folders_after = {p for p in ("/usr/lib/mozilla", "/usr/lib64/mozilla") if os.path.exists(p)}
+            self.assertEqual(folders_after, folders_before, "mozilla folders left after rpm -e")
+        finally:
+            if run("rpm", "-q", "bccshield", check=False).returncode == 0:
+                run(*rpm, "-e", "--nodeps", "bccshield", check=False)
             snapshot.restore()
             shutil.rmtree(out, ignore_errors=True)
 
