@@ -52,7 +52,7 @@ test("recipients grouped by party: private together, organisations by size; coll
   assert.ok(small.groups.every((g) => g.open));
   const large = buildPopupModel({ mode: "warn", ...tourismCase(300, 3) }, en);
   assert.ok(large.groups.every((g) => !g.open));
-  assert.ok(popupSize(large).height <= 640);
+  assert.ok(popupSize(large).height <= 720);
   assert.ok(popupSize(small).height >= 300);
 });
 

@@ -251,7 +251,7 @@ export function buildPopupModel(input, tr) {
 /** Popup window limits; the page fits the window to its content between them. */
 export const POPUP_WIDTH = 600;
 export const POPUP_MIN_HEIGHT = 260;
-export const POPUP_MAX_HEIGHT = 640;
+export const POPUP_MAX_HEIGHT = 720;
 
 /** First estimate of the popup window size, before the page measures itself. */
 export function popupSize(model) {

@@ -321,6 +321,12 @@ class Thunderbird:
         return True
 
     def remove_host_manifest(self):
+        """Make the host missing for this Thunderbird (its per-user manifest goes away)."""
+        for folder in SYSTEM_NATIVE_MANIFEST_DIRS:
+            system_manifest = os.path.join(folder, HOST_NAME + ".json")
+            if folder not in self._hidden and os.path.exists(system_manifest):
+                raise RuntimeError(f"{system_manifest} appeared after Thunderbird started (a system install "
+                                   "running at the same time?): the host cannot be made missing")
         try:
             os.remove(self.host_manifest_path)
         except FileNotFoundError:
