@@ -58,10 +58,30 @@ void append_utf8(std::uint32_t cp, std::string& out) {
   }
 }
 
-bool is_plain_ascii(std::string_view s) {
-  for (char c : s) {
-    const auto b = static_cast<unsigned char>(c);
-    if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b >= 0x7F) return false;
+// True when cleaning cannot change `s`: printable ASCII plus valid UTF-8 in ranges with
+// nothing to clean (Latin letters U+00A1..U+02FF, Greek/Cyrillic, CJK U+4000..U+9FFF).
+// Anything else takes the exact path.
+bool is_clean_text(std::string_view s) {
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x20 && b < 0x7F) continue;
+    if (b == '\t' || b == '\n' || b == '\r') continue;
+    if (b < 0x80 || i + 1 >= n) return false;
+    const auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if ((c1 & 0xC0U) != 0x80U) return false;
+    if (b >= 0xC2 && b <= 0xD7) {
+      if (b == 0xC2 && (c1 <= 0xA0 || c1 == 0xAD)) return false;  // C1 controls, NBSP, SHY
+      if (b == 0xCD && c1 == 0x8F) return false;                  // U+034F
+      ++i;
+      continue;
+    }
+    if (b >= 0xE4 && b <= 0xE9 && i + 2 < n &&
+        (static_cast<unsigned char>(s[i + 2]) & 0xC0U) == 0x80U) {
+      i += 2;
+      continue;
+    }
+    return false;
   }
   return true;
 }
@@ -106,7 +126,7 @@ bool is_vs(std::uint32_t cp) { return cp == 0xFE0E || cp == 0xFE0F; }
 // Appends the cleaned `token` to `out`; returns true when anything was changed.
 bool clean_token_into(std::string_view token, std::string& out, std::vector<std::uint32_t>& a,
                       std::vector<std::uint32_t>& b, std::string& utf8) {
-  if (is_plain_ascii(token)) {
+  if (is_clean_text(token)) {
     out.append(token);
     return false;
   }
@@ -190,14 +210,19 @@ void normalize_spaces(std::string_view in, std::string& out) {
   bool pending_space = false;
   for (std::size_t i = 0; i < in.size();) {
     const std::size_t start = i;
-    const std::uint32_t cp = next_code_point(in, i);
+    const auto byte = static_cast<unsigned char>(in[i]);
+    const std::uint32_t cp = byte < 0x80 ? (++i, byte) : next_code_point(in, i);
     if (is_js_space(cp)) {
       pending_space = !out.empty();
       continue;
     }
     if (pending_space) out.push_back(' ');
     pending_space = false;
-    out.append(in.substr(start, i - start));
+    if (i - start == 1) {
+      out.push_back(static_cast<char>(byte));
+    } else {
+      out.append(in.substr(start, i - start));
+    }
   }
 }
 
@@ -337,6 +362,31 @@ struct Token {
   std::size_t begin = 0;  // byte offsets in the input
   std::size_t end = 0;
 };
+
+// Characters that neither delimit, quote, escape, nest nor may start an encoded-word.
+bool is_plain_atom_char(char c) {
+  switch (c) {
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+    case ':':
+    case ',':
+    case ';':
+    case '<':
+    case '>':
+    case '@':
+    case '"':
+    case '[':
+    case '(':
+    case ')':
+    case '\\':
+    case '=':
+      return false;
+    default:
+      return true;
+  }
+}
 
 // Length of a run of encoded-words (separated only by whitespace) starting at pos, or 0.
 std::size_t encoded_words_length(std::string_view s, std::size_t pos) {
@@ -493,6 +543,9 @@ class Tokenizer {
       }
     } else {
       starting = true;
+      if (start_ == kNpos) start_ = i_;
+      // Fast path: the rest of a run of ordinary atom characters changes no state.
+      while (i_ + 1 < s_.size() && is_plain_atom_char(s_[i_ + 1])) ++i_;
     }
     if (ending && start_ != kNpos) {
       push(TokType::kAtom, start_, i_, start_);
@@ -728,9 +781,13 @@ class Parser {
       case TokType::kAtom:
       case TokType::kLiteral:
       case TokType::kQuotedOpen:
-        scratch_.clear();
-        unescape_into(t.raw, scratch_);
-        addr_changed = clean(scratch_, disp_);
+        if (t.raw.find('\\') == kNpos) {
+          addr_changed = clean(t.raw, disp_);
+        } else {
+          scratch_.clear();
+          unescape_into(t.raw, scratch_);
+          addr_changed = clean(scratch_, disp_);
+        }
         addr_ = disp_;
         break;
       case TokType::kQuoted:
@@ -846,7 +903,8 @@ class Parser {
     } else if (has_content) {
       if (!count_entry(end)) return;
       Mailbox m;
-      m.name = name_;
+      m.name = std::move(name_);
+      name_.clear();
       const std::string_view lp = std::string_view(address_).substr(0, at);
       if (local_part_needs_quotes(lp)) {
         append_quoted(lp, m.local_part);
