@@ -5,7 +5,9 @@
 // a few thousand random drafts from a seeded generator.
 //
 //   node tests/outlook/parity.js --engine bccshield-engine.js --host bccshield-host
-//        --vectors tests/vectors [--random 3000] [--seed 20261127]
+//        --vectors tests/vectors [--random 3000] [--seed 20261127] [--corpus DIR]
+// --corpus: a directory of JSON files whose "input"/"address" strings (address-list test cases
+// of other parsers) are mixed into the random drafts.
 "use strict";
 
 const fs = require("fs");
@@ -118,7 +120,27 @@ const ODD = ["", " ", "undisclosed-recipients:;", "no-at-sign", "@nodomain.examp
   "Empty group:;", "=?UTF-8?B?w4lsb2RpZQ==?= <elodie@orange.fr>", "<angle@only.example>", "a@b.example,,c@d.example",
   "mixed: one@gmail.com; two@orange.fr", "toolong" + "x".repeat(300) + "@example.com", "a@b.example, (c) <d@e.example>"];
 
-function generator(seed) {
+// Every "input"/"address" string (up to 2000 characters) found in the JSON files of a directory.
+function loadCorpus(dir) {
+  const strings = [];
+  const walk = (value, key) => {
+    if (typeof value === "string") {
+      if ((key === "input" || key === "address") && value.length <= 2000) strings.push(value);
+    } else if (Array.isArray(value)) {
+      value.forEach((item) => walk(item, key));
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) walk(v, k);
+    }
+  };
+  for (const name of fs.readdirSync(dir).sort()) {
+    if (name.endsWith(".json") && !name.startsWith("pathological")) {
+      walk(JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")), "");
+    }
+  }
+  return strings;
+}
+
+function generator(seed, corpus) {
   const random = mulberry32(seed);
   const int = (n) => Math.floor(random() * n);
   const pick = (list) => list[int(list.length)];
@@ -141,6 +163,7 @@ function generator(seed) {
   }
   function entry(pool) {
     const kind = int(20);
+    if (corpus.length > 0 && kind < 4) return pick(corpus);
     if (kind === 0) return pick(ODD);
     if (kind === 1) return `${pick(["Parents", "Équipe", "List"])}: ${mailbox(pool)}, ${mailbox(pool)};`;
     if (kind === 2) return `${mailbox(pool)}, ${mailbox(pool)}`;
@@ -163,6 +186,15 @@ function generator(seed) {
     const pool = [];
     for (let i = 0; i < 5; i++) pool.push(`${pick(LOCALS)}@${domain()}`);
     const out = { from: sender(), to: list(pool, 14), cc: list(pool, 6), bcc: list(pool, 4) };
+    if (chance(0.01)) {
+      // Malformed drafts: both sides must refuse them (exit 2 / error 204).
+      const broken = int(4);
+      if (broken === 0) out.to = [1, "a@b.example"];
+      else if (broken === 1) out.type = "fax";
+      else if (broken === 2) out.cc = { a: "b@c.example" };
+      else out.from = 42;
+      return out;
+    }
     const type = int(8);
     if (type === 0 || type === 1) {
       out.type = "reply";
@@ -217,7 +249,8 @@ async function main() {
   const vectorCount = cases.length;
   if (vectorCount === 0) throw new Error(`no check-*.request.json in ${options.vectors}`);
 
-  const gen = generator(options.seed);
+  const corpus = options.corpus ? loadCorpus(options.corpus) : [];
+  const gen = generator(options.seed, corpus);
   const policies = [defaults];
   for (let i = 0; i < 12; i++) {
     const candidate = JSON.stringify(gen.policy());
@@ -256,9 +289,11 @@ async function main() {
 
   const info = engine.info();
   process.stdout.write(
-    `parity: ${cases.length - failures.length}/${cases.length} identical ` +
-      `(${vectorCount} vectors, ${options.random} random drafts, seed ${options.seed}, ${policies.length} policies; ` +
-      `decisions ${JSON.stringify(decisions)}; ${rejectedBoth} rejected by both)\n` +
+    `parity: ${cases.length - failures.length}/${cases.length} agree ` +
+      `(${cases.length - failures.length - rejectedBoth} identical verdicts, ${rejectedBoth} drafts refused by both) ` +
+      `(${vectorCount} vectors, ${options.random} random drafts, seed ${options.seed}, ${policies.length} policies, ` +
+      `${corpus.length} corpus strings; ` +
+      `decisions ${JSON.stringify(decisions)})\n` +
       `engine: libidn2 ${info.libidn2}, libpsl ${info.libpsl}, PSL sha1 ${info.publicSuffixList.sha1}\n`
   );
   for (const failure of failures.slice(0, 5)) process.stdout.write(`MISMATCH ${JSON.stringify(failure, null, 1)}\n`);
