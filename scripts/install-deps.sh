@@ -6,9 +6,9 @@ level=${1:-test}
 
 build=(cmake make g++ pkg-config nlohmann-json3-dev libboost-program-options-dev libsodium-dev
        libidn2-dev libpsl-dev zip)
-try=(thunderbird xvfb xauth python3-aiosmtpd nodejs)
+try=(thunderbird xvfb xauth python3-aiosmtpd)
 test=(libgtest-dev libgmock-dev libbenchmark-dev libgmime-3.0-dev thunderbird-l10n-fr
-      clang clang-format libclang-rt-14-dev valgrind node-acorn emscripten npm rpm lintian
+      clang clang-format libclang-rt-14-dev valgrind node-acorn emscripten rpm lintian
       libxml2-utils imagemagick)
 
 wanted=("${build[@]}")
@@ -16,6 +16,9 @@ wanted=("${build[@]}")
 [ "$level" = test ] && wanted+=("${test[@]}")
 
 missing=()
+# Node.js may come from elsewhere than Debian (with its own npm): only install it when absent.
+if [ "$level" != build ] && ! command -v node >/dev/null; then missing+=(nodejs); fi
+if [ "$level" = test ] && ! command -v npm >/dev/null; then missing+=(npm); fi
 for package in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
