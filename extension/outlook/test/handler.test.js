@@ -114,6 +114,32 @@ test("convert: 250 recipients move to Bcc in chunks of 100, sender in To", async
   assert.ok(note.message.length <= 150);
 });
 
+test("convert writes names and addresses back exactly as Outlook gave them", async () => {
+  const tricky = [
+    { displayName: "Martin, Paul", emailAddress: "paul.martin@orange.fr" },
+    { displayName: 'Jean "Jo" Dupont', emailAddress: "jo@free.fr" },
+    { displayName: "Zoé Ünal", emailAddress: "zoe@gmail.com" },
+    { displayName: "=?UTF-8?Q?not_encoded?=", emailAddress: "lit@gmail.com" },
+    { displayName: "back\\slash (and) <angles>", emailAddress: "bs@laposte.net" },
+    { displayName: "", emailAddress: "noname@wanadoo.fr" },
+    { displayName: "same@sfr.fr", emailAddress: "same@sfr.fr" },
+    { displayName: "Upper Case", emailAddress: "Upper.Case@GMAIL.com" },
+    { displayName: "Müller", emailAddress: "m@bücher.example" },
+  ].concat(privatePeople(5));
+  const outlook = makeOutlook({ from: SENDER, to: tricky.slice(0, 7), cc: tricky.slice(7) });
+  await fire(load(outlook).handlers, "convertToBcc");
+  const expected = tricky.map((d) => ({ displayName: d.displayName || d.emailAddress, emailAddress: d.emailAddress }));
+  assert.deepEqual(outlook.state.bcc.map(key).sort(), expected.map(key).sort());
+  assert.deepEqual(outlook.state.to.map(key), [key(SENDER)]);
+});
+
+test("a recipient in both To and Cc ends up once, in Bcc", async () => {
+  const to = privatePeople(10);
+  const outlook = makeOutlook({ from: SENDER, to, cc: [to[0], to[1]] });
+  await fire(load(outlook).handlers, "convertToBcc");
+  assertConverted(outlook.state, [SENDER].concat(to), [SENDER]);
+});
+
 test("convert keeps recipients already in Bcc, and the sender appears once", async () => {
   const to = privatePeople(10).concat([SENDER]);
   const bcc = people(3, () => "hidden.example");
