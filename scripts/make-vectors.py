@@ -30,6 +30,7 @@ def draft(to, cc=(), bcc=(), kind="new", original=None, sender=SENDER):
 
 CASES = {
     "tourism-office": (draft(visitors(30)), None),
+    "minimal-warn": (draft([f"p{i}@{PROVIDERS[i]}" for i in range(8)], sender="Clerk <clerk@mairie.example>"), None),
     "below-threshold": (draft(visitors(7)), None),
     "colleagues": (draft([f"Collègue {i} <c{i}@tourisme-vallee.fr>" for i in range(40)]), None),
     "three-partners": (draft([f"p{i}@{c}" for c in ("acme.example", "globex.example", "initech.example")
