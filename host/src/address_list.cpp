@@ -219,10 +219,13 @@ void normalize_spaces(std::string_view in, std::string& out) {
     if (pending_space) out.push_back(' ');
     pending_space = false;
     if (i - start == 1) {
-      out.push_back(static_cast<char>(byte));
-    } else {
-      out.append(in.substr(start, i - start));
+      // Copy the whole run of printable ASCII at once.
+      while (i < in.size() && static_cast<unsigned char>(in[i]) > ' ' &&
+             static_cast<unsigned char>(in[i]) < 0x7F) {
+        ++i;
+      }
     }
+    out.append(in.substr(start, i - start));
   }
 }
 
@@ -262,9 +265,25 @@ bool is_host_char(unsigned char c) {
          c == '-' || c == '_';
 }
 
+// A code point that cleaning would touch, a joiner or a variation selector: invisible, so
+// never part of an address we can show the user (and unstable when re-parsed).
+bool has_invisible(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::uint32_t cp = next_code_point(s, i);
+    if (clean_action(cp) != CleanAction::kKeep || cp == kZwj || is_vs(cp) || is_js_space(cp)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Labels of host characters, or a domain literal without nested brackets or spaces.
 bool valid_domain(std::string_view d) {
-  if (d.empty()) return false;
+  if (d.empty() || has_invisible(d)) return false;
   if (d.front() == '[') {
     if (d.size() < 2 || d.back() != ']') return false;
     for (std::size_t i = 1; i + 1 < d.size(); ++i) {
@@ -274,11 +293,13 @@ bool valid_domain(std::string_view d) {
     return true;
   }
   bool label_empty = true;
-  for (char ch : d) {
-    const auto c = static_cast<unsigned char>(ch);
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    const auto c = static_cast<unsigned char>(d[i]);
     if (c == '.') {
       if (label_empty) return false;
       label_empty = true;
+    } else if (c >= 0x80) {
+      label_empty = false;
     } else if (is_host_char(c)) {
       label_empty = false;
     } else {
@@ -290,6 +311,8 @@ bool valid_domain(std::string_view d) {
 
 // jsmime keeps the local part quoted when it contains one of these.
 bool local_part_needs_quotes(std::string_view lp) {
+  // Unquoted, "=?...?=" would be read back as an encoded-word.
+  if (lp.find("=?") != std::string_view::npos) return true;
   for (char c : lp) {
     switch (c) {
       case ' ':
@@ -335,6 +358,13 @@ void unescape_into(std::string_view raw, std::string& out) {
 
 bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+bool is_wsp_only(std::string_view s) {
+  for (char c : s) {
+    if (!is_wsp(c)) return false;
+  }
+  return true;
+}
+
 // ParseProblem::text: valid UTF-8 of at most kMaxProblemText bytes (cut after the repair,
 // which can grow a byte to three).
 std::string bounded_text(std::string_view raw) {
@@ -364,29 +394,15 @@ struct Token {
 };
 
 // Characters that neither delimit, quote, escape, nest nor may start an encoded-word.
-bool is_plain_atom_char(char c) {
-  switch (c) {
-    case ' ':
-    case '\t':
-    case '\r':
-    case '\n':
-    case ':':
-    case ',':
-    case ';':
-    case '<':
-    case '>':
-    case '@':
-    case '"':
-    case '[':
-    case '(':
-    case ')':
-    case '\\':
-    case '=':
-      return false;
-    default:
-      return true;
-  }
-}
+constexpr std::array<bool, 256> kPlainAtomChar = [] {
+  std::array<bool, 256> table{};
+  for (bool& entry : table) entry = true;
+  for (char c : std::string_view(" \t\r\n:,;<>@\"[()\\="))
+    table[static_cast<unsigned char>(c)] = false;
+  return table;
+}();
+
+bool is_plain_atom_char(char c) { return kPlainAtomChar[static_cast<unsigned char>(c)]; }
 
 // Length of a run of encoded-words (separated only by whitespace) starting at pos, or 0.
 std::size_t encoded_words_length(std::string_view s, std::size_t pos) {
@@ -494,6 +510,12 @@ class Tokenizer {
         push(TokType::kLiteral, start_, i_ + 1, start_);
         end_quote_ = 0;
         start_ = kNpos;
+      } else {
+        // Fast path: jump to the next character that can end or escape the quote.
+        const char stops[2] = {end_quote_, '\\'};
+        const std::size_t next = s_.find_first_of(std::string_view(stops, 2), i_ + 1);
+        i_ = next == kNpos ? s_.size() : next;
+        return;
       }
       ++i_;
       return;
@@ -516,6 +538,9 @@ class Tokenizer {
     bool stray = false;
     if (is_wsp(ch)) {
       ending = true;
+      if (start_ == kNpos) {
+        while (i_ + 1 < s_.size() && is_wsp(s_[i_ + 1])) ++i_;  // nothing to close: skip the run
+      }
     } else if (depth_ == 0 &&
                (ch == ':' || ch == ',' || ch == ';' || ch == '<' || ch == '>' || ch == '@')) {
       ending = special = true;
@@ -769,77 +794,86 @@ class Parser {
   }
 
   void on_text(const Token& t) {
-    // Display form: encoded-words decoded; address form: exactly as written.
-    disp_.clear();
-    addr_.clear();
+    // Display form: encoded-words decoded; address form: exactly as written. Views point
+    // into the input when nothing needs rewriting (the common case: no copy).
+    std::string_view disp;
+    std::string_view addr;
     bool addr_changed = false;
-    switch (t.type) {
-      case TokType::kDelim:
-        disp_.push_back(t.delim);
-        addr_.push_back(t.delim);
-        break;
-      case TokType::kAtom:
-      case TokType::kLiteral:
-      case TokType::kQuotedOpen:
-        if (t.raw.find('\\') == kNpos) {
-          addr_changed = clean(t.raw, disp_);
-        } else {
+    const bool plain =
+        t.type != TokType::kDelim && t.type != TokType::kEncoded && t.raw.find('\\') == kNpos &&
+        is_clean_text(t.raw) &&
+        (t.type != TokType::kQuoted || (t.raw.find("=?") == kNpos && !is_wsp_only(t.raw)));
+    if (plain) {
+      disp = addr = t.raw;
+    } else {
+      disp_.clear();
+      addr_.clear();
+      switch (t.type) {
+        case TokType::kDelim:
+          disp_.push_back(t.delim);
+          addr_.push_back(t.delim);
+          break;
+        case TokType::kAtom:
+        case TokType::kLiteral:
+        case TokType::kQuotedOpen:
           scratch_.clear();
           unescape_into(t.raw, scratch_);
-          addr_changed = clean(scratch_, disp_);
-        }
-        addr_ = disp_;
-        break;
-      case TokType::kQuoted:
-        // jsmime decodes encoded-words even inside quoted strings (display only).
-        scratch_.clear();
-        decode_rfc2047_into(t.raw, scratch_);
-        scratch2_.clear();
-        clean(scratch_, scratch2_);
-        scratch_.clear();
-        unescape_into(scratch2_, scratch_);
-        clean(scratch_, disp_);
-        scratch_.clear();
-        unescape_into(t.raw, scratch_);
-        addr_changed = clean(scratch_, addr_);
-        break;
-      case TokType::kEncoded:
-        scratch_.clear();
-        decode_rfc2047_into(t.raw, scratch_);
-        scratch2_.clear();
-        clean(scratch_, scratch2_);
-        clean(scratch2_, disp_);
-        addr_changed = clean(t.raw, addr_);
-        break;
+          addr_changed = clean(scratch_, addr_);
+          disp_ = addr_;
+          break;
+        case TokType::kQuoted:
+          // jsmime decodes encoded-words even inside quoted strings (display only).
+          scratch_.clear();
+          decode_rfc2047_into(t.raw, scratch_);
+          scratch2_.clear();
+          clean(scratch_, scratch2_);
+          scratch_.clear();
+          unescape_into(scratch2_, scratch_);
+          clean(scratch_, disp_);
+          scratch_.clear();
+          unescape_into(t.raw, scratch_);
+          addr_changed = clean(scratch_, addr_);
+          break;
+        case TokType::kEncoded:
+          scratch_.clear();
+          decode_rfc2047_into(t.raw, scratch_);
+          scratch2_.clear();
+          clean(scratch_, scratch2_);
+          clean(scratch2_, disp_);
+          addr_changed = clean(t.raw, addr_);
+          break;
+      }
+      disp = disp_;
+      addr = addr_;
     }
     angle_fresh_ = false;
     if (!in_comment_) has_text_ = true;
-    const bool spaced = needs_space_ && !disp_.empty() && disp_.front() != '.';
+    const bool spaced = needs_space_ && !disp.empty() && disp.front() != '.';
     if (in_comment_) {
       if (spaced) comment_.push_back(' ');
-      comment_ += disp_;
+      comment_ += disp;
     } else if (in_angle_) {
       // obs-local-part / obs-domain: CFWS around a dot is not part of the address.
       if (spaced && !address_.empty() && address_.back() != '.') address_.push_back(' ');
-      address_ += addr_;
+      address_ += addr;
       address_bad_ = address_bad_ || addr_changed;
       open_quote_ = open_quote_ || t.type == TokType::kQuotedOpen;
     } else {
       if (!after_address_) {
         if (spaced) display_.push_back(' ');
-        display_ += disp_;
-      } else if (!disp_.empty()) {
+        display_ += disp;
+      } else if (!disp.empty()) {
         text_after_address_ = true;
       }
       if (spaced && !comment_closed_ && !local_.empty() && local_.back() != '.') {
         local_.push_back(' ');
       }
-      local_ += addr_;
+      local_ += addr;
       local_bad_ = local_bad_ || addr_changed;
       local_open_quote_ = local_open_quote_ || t.type == TokType::kQuotedOpen;
       comment_closed_ = false;
     }
-    needs_space_ = !disp_.empty() && disp_.front() != '.';
+    needs_space_ = !disp.empty() && disp.front() != '.';
   }
 
   bool clean(std::string_view in, std::string& out) {
@@ -881,7 +915,8 @@ class Parser {
       return;
     } else if (address_.empty()) {
       reason = "no-address";
-    } else if ((at = address_.rfind('@')) == kNpos) {
+    } else if ((at = address_.rfind('@')) == kNpos || at_count_ == 0) {
+      // at_count_ == 0: the only '@' is escaped or quoted ("<a\@b>"), not a separator.
       reason = "no-domain";
     } else if (open_quote_) {
       // Thunderbird would take the '@' inside the unclosed quote as the separator; strict
@@ -893,7 +928,9 @@ class Parser {
       reason = "missing-domain";
     } else if (at == 0) {
       reason = "missing-local-part";
-    } else if (address_bad_) {
+    } else if (address_bad_ || address_.find_first_of("\t\r\n") != kNpos ||
+               has_invisible(std::string_view(address_).substr(0, at))) {
+      // Line breaks or tabs inside the address (escaped or quoted) are never deliverable.
       reason = "invalid-character";
     } else if (!valid_domain(std::string_view(address_).substr(at + 1))) {
       reason = "invalid-domain";

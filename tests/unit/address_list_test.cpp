@@ -197,7 +197,20 @@ TEST(AddressList, LeavesUnknownCharsetWordUndecoded) {
 }
 
 TEST(AddressList, NeverDecodesInsideTheAddress) {
-  EXPECT_EQ(only_mailbox("Tag <=?UTF-8?Q?email?=@b.c>").local_part, "=?UTF-8?Q?email?=");
+  // Kept as written, quoted so that it is never read back as an encoded-word.
+  EXPECT_EQ(only_mailbox("Tag <=?UTF-8?Q?email?=@b.c>").local_part, R"("=?UTF-8?Q?email?=")");
+}
+
+TEST(AddressList, ReportsInvisibleOrLineBreakCharactersInAddress) {
+  EXPECT_EQ(reasons(parse_address_list("a\\\r\nb@x.example")), (Strings{"invalid-character"}));
+  EXPECT_EQ(reasons(parse_address_list("a\u200Db@x.example")),
+            (Strings{"invalid-character"}));  // ZWJ
+  EXPECT_EQ(reasons(parse_address_list("ab@x\u200Dy.example")), (Strings{"invalid-domain"}));
+}
+
+TEST(AddressList, EscapedOrQuotedAtIsNotASeparator) {
+  EXPECT_EQ(reasons(parse_address_list(R"(<a\@b>)")), (Strings{"no-domain"}));
+  EXPECT_EQ(reasons(parse_address_list(R"(<"a@b">)")), (Strings{"no-domain"}));
 }
 
 // --- Problems: never dropped silently ------------------------------------------------------

@@ -33,12 +33,13 @@ using AddressEntry = std::variant<Mailbox, Group>;
 //   too-many-entries       past ParseLimits::max_entries; text = the unparsed rest
 //   comment-too-deep       comment nesting beyond ParseLimits::max_comment_depth
 //   no-address             no addr-spec: "foo bar", "<>", "Name <>"
-//   no-domain              an addr-spec without '@': "Team <Team>", "<a"
+//   no-domain              an addr-spec without a separating '@': "Team <Team>", "<a", <"a@b">
 //   missing-domain         nothing after the '@': "a@"
 //   missing-local-part     nothing before the '@': "@example.com"
 //   multiple-at            more than one unquoted '@': "a@b@c", "<a@b@c>"
 //   unterminated-quote     the address runs into an unclosed quoted string
-//   invalid-character      control, invisible or invalid UTF-8 characters in the address
+//   invalid-character      control, invisible, line-break or invalid UTF-8 characters in the
+//                          address
 //   invalid-domain         not a host name or domain literal: "a@b c", "a@b..c", "a@b."
 // These flag text that Thunderbird ignores, next to mailboxes that ARE returned:
 //   missing-group-name     ':' with no group name before it: ": a@x;" (a run of them is one)
