@@ -71,7 +71,9 @@ TEST_P(ProtocolErrors, AnswerWithAStableCode) {
   EXPECT_FALSE(reply.contains("result"));
   EXPECT_EQ(reply["error"]["code"], GetParam().code) << reply.dump();
   EXPECT_EQ(reply["protocolVersion"], 1);
-  if (GetParam().field != nullptr) EXPECT_EQ(reply["error"]["params"]["field"], GetParam().field);
+  if (GetParam().field != nullptr) {
+    EXPECT_EQ(reply["error"]["params"]["field"], GetParam().field);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

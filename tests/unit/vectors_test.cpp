@@ -44,8 +44,8 @@ TEST_P(GoldenVectors, CoreVerdictMatchesTheRecordedResponse) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Vectors, GoldenVectors, ::testing::ValuesIn(vector_names()),
-                         [](const auto& info) {
-                           std::string name = info.param;
+                         [](const ::testing::TestParamInfo<std::string>& vector) {
+                           std::string name = vector.param;
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
                          });
