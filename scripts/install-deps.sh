@@ -9,7 +9,7 @@ build=(cmake make g++ pkg-config nlohmann-json3-dev libboost-program-options-dev
 try=(thunderbird xvfb xauth python3-aiosmtpd)
 test=(libgtest-dev libgmock-dev libbenchmark-dev libgmime-3.0-dev thunderbird-l10n-fr
       clang clang-format libclang-rt-14-dev valgrind node-acorn emscripten rpm lintian
-      libxml2-utils imagemagick)
+      libxml2-utils imagemagick publicsuffix dpkg-dev)
 
 wanted=("${build[@]}")
 [ "$level" = try ] || [ "$level" = test ] && wanted+=("${try[@]}")
@@ -22,12 +22,25 @@ if [ "$level" = test ] && ! command -v npm >/dev/null; then missing+=(npm); fi
 for package in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+# The Outlook engine compiles Debian's own libidn2 and libpsl sources with Emscripten:
+# that needs a deb-src entry (the same archive as the binary packages).
+sources_added=0
+if [ "$level" = test ] && ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  echo "install-deps: adding a deb-src entry for Debian's source packages"
+  printf '%s\n' 'Types: deb-src' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm bookworm-updates' \
+    'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
+    $SUDO tee /etc/apt/sources.list.d/bccshield-deb-src.sources >/dev/null
+  sources_added=1
+fi
+if [ "$sources_added" = 1 ] && [ ${#missing[@]} -eq 0 ]; then $SUDO apt-get update -qq; fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#wanted[@]} packages present"
   exit 0
 fi
 echo "install-deps: installing ${missing[*]}"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

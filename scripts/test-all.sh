@@ -10,6 +10,11 @@ echo "== configure and build ($preset)"
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j2
 
+echo "== npm packages of the Outlook add-in's tests (lockfile)"
+if [ -f extension/outlook/package-lock.json ]; then
+  (cd extension/outlook && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 echo "== format check"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 

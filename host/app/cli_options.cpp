@@ -8,12 +8,13 @@ namespace bccshield {
 
 namespace po = boost::program_options;
 
-std::optional<po::variables_map> parse_arguments(const Arguments& arguments, const po::options_description& options,
-                                                 const po::positional_options_description& positional,
-                                                 const std::string& usage) {
+std::optional<po::variables_map> parse_arguments(
+    const Arguments& arguments, const po::options_description& options,
+    const po::positional_options_description& positional, const std::string& usage) {
   po::variables_map values;
   try {
-    po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), values);
+    po::store(po::command_line_parser(arguments).options(options).positional(positional).run(),
+              values);
     po::notify(values);
   } catch (const po::error& error) {
     print_error(std::string(error.what()) + "\nusage: " + usage);

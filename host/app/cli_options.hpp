@@ -12,12 +12,14 @@ namespace bccshield {
 // Parses `arguments`; on a usage error prints it (and the command's usage) and returns nullopt.
 std::optional<boost::program_options::variables_map> parse_arguments(
     const Arguments& arguments, const boost::program_options::options_description& options,
-    const boost::program_options::positional_options_description& positional, const std::string& usage);
+    const boost::program_options::positional_options_description& positional,
+    const std::string& usage);
 
 // True when --help or -h is among the arguments.
 bool wants_help(const Arguments& arguments);
 
-// Reads a whole file, or stdin for "-". nullopt (after printing why) when unreadable or over `limit`.
+// Reads a whole file, or stdin for "-". nullopt (after printing why) when unreadable or over
+// `limit`.
 std::optional<std::string> read_input(const std::string& path, std::size_t limit);
 
 }  // namespace bccshield

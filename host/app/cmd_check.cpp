@@ -18,7 +18,8 @@ constexpr const char* kUsage = "bccshield-host check [--policy FILE] [--eml] [FI
 
 int run_check(const Arguments& arguments) {
   po::options_description options("check options");
-  options.add_options()("help,h", "this text")("policy", po::value<std::string>(), "policy file to apply")(
+  options.add_options()("help,h", "this text")("policy", po::value<std::string>(),
+                                               "policy file to apply")(
       "eml", "the input is an RFC 5322 message, not a JSON draft")(
       "input", po::value<std::string>()->default_value("-"), "draft file, or - for standard input");
   po::positional_options_description positional;
@@ -44,7 +45,8 @@ int run_check(const Arguments& arguments) {
       draft = draft_from_json(is_request ? document["draft"] : document);
     }
   } catch (const nlohmann::json::exception& error) {  // parse_error, and out_of_range for 1e309
-    print_error(input_name + " is not valid JSON (" + std::string(error.what()) + "); use --eml for a message file");
+    print_error(input_name + " is not valid JSON (" + std::string(error.what()) +
+                "); use --eml for a message file");
     return exit_usage;
   } catch (const ProtocolError& error) {
     print_error(input_name + ": " + error.what());

@@ -26,15 +26,18 @@ int run_serve() {
       case FrameStatus::EndOfInput:
         return exit_ok;  // Thunderbird closed stdin: a normal end for both messaging modes
       case FrameStatus::TooLarge:
-        write_frame(std::cout, error_reply(runtime.context, static_cast<int>(ErrorCode::FrameTooLarge),
-                                           "the message is larger than the host accepts",
-                                           {{"length", frame.declared_length}, {"limit", max_request_bytes}}));
+        write_frame(std::cout,
+                    error_reply(runtime.context, static_cast<int>(ErrorCode::FrameTooLarge),
+                                "the message is larger than the host accepts",
+                                {{"length", frame.declared_length}, {"limit", max_request_bytes}}));
         print_error("refused a frame of " + std::to_string(frame.declared_length) + " bytes");
         return exit_flagged;  // the rest of the stream cannot be trusted
       case FrameStatus::Truncated:
-        write_frame(std::cout, error_reply(runtime.context, static_cast<int>(ErrorCode::FrameTruncated),
-                                           "the input ended inside a message",
-                                           {{"expected", frame.declared_length}, {"received", frame.received}}));
+        write_frame(
+            std::cout,
+            error_reply(runtime.context, static_cast<int>(ErrorCode::FrameTruncated),
+                        "the input ended inside a message",
+                        {{"expected", frame.declared_length}, {"received", frame.received}}));
         print_error("input ended inside a frame");
         return exit_flagged;
       case FrameStatus::Ok:
@@ -47,6 +50,8 @@ int run_serve() {
   }
 }
 
-void print_error(const std::string& message) { std::cerr << "bccshield-host: " << message << std::endl; }
+void print_error(const std::string& message) {
+  std::cerr << "bccshield-host: " << message << std::endl;
+}
 
 }  // namespace bccshield

@@ -16,9 +16,9 @@ enum class FrameStatus { Ok, EndOfInput, TooLarge, Truncated };
 
 struct FrameResult {
   FrameStatus status = FrameStatus::Ok;
-  std::string body;                 // with Ok
+  std::string body;                   // with Ok
   std::uint64_t declared_length = 0;  // with TooLarge / Truncated
-  std::size_t received = 0;         // with Truncated
+  std::size_t received = 0;           // with Truncated
 };
 
 FrameResult read_frame(std::istream& in, std::size_t limit = max_request_bytes);

@@ -20,7 +20,8 @@ std::string random_check_id() {
 
 }  // namespace
 
-HostRuntime make_host_runtime(const std::optional<std::filesystem::path>& policy_file, bool with_audit) {
+HostRuntime make_host_runtime(const std::optional<std::filesystem::path>& policy_file,
+                              bool with_audit) {
   HostRuntime runtime;
   LoadedPolicy loaded = load_policy(policy_location(policy_file));
   runtime.context.policy = std::move(loaded.policy);

@@ -16,6 +16,7 @@ struct HostRuntime {
 };
 
 // `policy_file`: --policy, when given. `with_audit`: the CLI's check does not write the audit log.
-HostRuntime make_host_runtime(const std::optional<std::filesystem::path>& policy_file, bool with_audit);
+HostRuntime make_host_runtime(const std::optional<std::filesystem::path>& policy_file,
+                              bool with_audit);
 
 }  // namespace bccshield

@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
     return bccshield::exit_ok;
   }
   if (command == "--version") {
-    std::cout << "bccshield-host " << bccshield::host_version << " (protocol " << bccshield::protocol_version << ")\n";
+    std::cout << "bccshield-host " << bccshield::host_version << " (protocol "
+              << bccshield::protocol_version << ")\n";
     return bccshield::exit_ok;
   }
   if (command == "serve") return bccshield::run_serve();

@@ -24,7 +24,9 @@ LoadedPolicy refused(const fs::path& file, ErrorCode code, const std::string& me
   LoadedPolicy loaded;
   loaded.status.status = "error";
   loaded.status.source = file.string();
-  loaded.status.error = {{"code", static_cast<int>(code)}, {"name", error_name(code)}, {"message", message},
+  loaded.status.error = {{"code", static_cast<int>(code)},
+                         {"name", error_name(code)},
+                         {"message", message},
                          {"file", file.string()}};
   return loaded;
 }
@@ -42,7 +44,8 @@ PolicyLocation policy_location(const std::optional<fs::path>& explicit_file) {
   } else {
     location.file = "/etc/bccshield/policy.json";
   }
-  location.public_key = env_path("BCCSHIELD_POLICY_KEY").value_or(fs::path("/etc/bccshield/policy.pub"));
+  location.public_key =
+      env_path("BCCSHIELD_POLICY_KEY").value_or(fs::path("/etc/bccshield/policy.pub"));
   return location;
 }
 
@@ -57,17 +60,22 @@ LoadedPolicy load_policy(const PolicyLocation& location) {
     return LoadedPolicy{};  // no policy configured: built-in defaults
   }
   const auto size = fs::file_size(location.file, ec);
-  if (ec) return refused(location.file, ErrorCode::PolicyUnreadable, "cannot read the policy file: " + ec.message());
-  if (size > kMaxPolicyBytes) return refused(location.file, ErrorCode::PolicyInvalid, "the policy file is larger than 4 MiB");
+  if (ec)
+    return refused(location.file, ErrorCode::PolicyUnreadable,
+                   "cannot read the policy file: " + ec.message());
+  if (size > kMaxPolicyBytes)
+    return refused(location.file, ErrorCode::PolicyInvalid, "the policy file is larger than 4 MiB");
   std::ifstream in(location.file, std::ios::binary);
-  if (!in) return refused(location.file, ErrorCode::PolicyUnreadable, "cannot open the policy file");
+  if (!in)
+    return refused(location.file, ErrorCode::PolicyUnreadable, "cannot open the policy file");
   std::ostringstream text;
   text << in.rdbuf();
   const std::string content = text.str();
 
   bool verified = false;
   if (key_installed) {
-    const SignatureCheck check = verify_policy_signature(location.file, content, location.public_key);
+    const SignatureCheck check =
+        verify_policy_signature(location.file, content, location.public_key);
     if (!check.ok) return refused(location.file, ErrorCode::PolicySignature, check.message);
     verified = true;
   }

@@ -12,8 +12,10 @@ struct SignatureCheck {
   std::string message;  // why it failed, naming the file
 };
 
-// Verifies `content` (the bytes of `policy_file`) against `policy_file`.sig and the public key file.
-SignatureCheck verify_policy_signature(const std::filesystem::path& policy_file, std::string_view content,
+// Verifies `content` (the bytes of `policy_file`) against `policy_file`.sig and the public key
+// file.
+SignatureCheck verify_policy_signature(const std::filesystem::path& policy_file,
+                                       std::string_view content,
                                        const std::filesystem::path& public_key_file);
 
 }  // namespace bccshield

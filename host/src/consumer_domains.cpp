@@ -324,7 +324,8 @@ std::span<const std::string_view> builtin_consumer_domains() { return kConsumerD
 bool is_builtin_consumer_domain(std::string_view normalized_domain) {
   // mail.orange.fr is still Orange: try the domain, then each parent on a label boundary.
   for (std::string_view candidate = normalized_domain; !candidate.empty();) {
-    if (std::binary_search(kConsumerDomains.begin(), kConsumerDomains.end(), candidate)) return true;
+    if (std::binary_search(kConsumerDomains.begin(), kConsumerDomains.end(), candidate))
+      return true;
     const auto dot = candidate.find('.');
     if (dot == std::string_view::npos) break;
     candidate.remove_prefix(dot + 1);

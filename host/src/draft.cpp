@@ -21,7 +21,8 @@ std::string optional_string(const json& object, const char* key, const std::stri
   return it->get<std::string>();
 }
 
-std::vector<std::string> string_list(const json& object, const char* key, const std::string& prefix) {
+std::vector<std::string> string_list(const json& object, const char* key,
+                                     const std::string& prefix) {
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return {};
   // Tolerate a single string: some callers (and .eml headers) give one comma-separated field.
@@ -43,12 +44,18 @@ constexpr std::array kTypes = {ComposeType::New,   ComposeType::Reply,    Compos
 
 const char* to_string(ComposeType type) {
   switch (type) {
-    case ComposeType::New: return "new";
-    case ComposeType::Reply: return "reply";
-    case ComposeType::Forward: return "forward";
-    case ComposeType::Draft: return "draft";
-    case ComposeType::Template: return "template";
-    case ComposeType::Redirect: return "redirect";
+    case ComposeType::New:
+      return "new";
+    case ComposeType::Reply:
+      return "reply";
+    case ComposeType::Forward:
+      return "forward";
+    case ComposeType::Draft:
+      return "draft";
+    case ComposeType::Template:
+      return "template";
+    case ComposeType::Redirect:
+      return "redirect";
   }
   return "new";
 }
@@ -69,7 +76,8 @@ Draft draft_from_json(const json& object) {
         known = true;
       }
     }
-    if (!known) invalid("draft.type", "must be one of new, reply, forward, draft, template, redirect");
+    if (!known)
+      invalid("draft.type", "must be one of new, reply, forward, draft, template, redirect");
   }
   const auto original = object.find("original");
   if (original != object.end() && !original->is_null()) {

@@ -9,7 +9,9 @@ namespace {
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+           const auto lower = [](char c) {
+             return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+           };
            return lower(x) == lower(y);
          });
 }
@@ -40,7 +42,8 @@ Draft draft_from_eml(std::string_view message) {
     }
   }
   if (end > max_eml_header_bytes) {
-    throw ProtocolError(ErrorCode::InvalidField, "the message's header section is larger than 8 MiB",
+    throw ProtocolError(ErrorCode::InvalidField,
+                        "the message's header section is larger than 8 MiB",
                         {{"field", "headers"}});
   }
   const std::string_view headers = message.substr(0, end);
@@ -79,7 +82,8 @@ Draft draft_from_eml(std::string_view message) {
     }
   }
   if (!any_header) {
-    throw ProtocolError(ErrorCode::InvalidField, "no RFC 5322 header found in the message", {{"field", "headers"}});
+    throw ProtocolError(ErrorCode::InvalidField, "no RFC 5322 header found in the message",
+                        {{"field", "headers"}});
   }
   Draft draft;
   draft.from = from;

@@ -13,9 +13,9 @@ using nlohmann::json;
 
 constexpr std::array kRuleIds = {rule_exposed_parties, rule_reply_exposure, rule_large_alias,
                                  rule_unparsable_recipient};
-constexpr std::array kTopLevelKeys = {"version",      "internalDomains", "minExposedParties",
-                                      "consumerDomains", "largeAudienceAddresses", "rules",
-                                      "rewriteStrategy"};
+constexpr std::array kTopLevelKeys = {
+    "version", "internalDomains", "minExposedParties", "consumerDomains", "largeAudienceAddresses",
+    "rules",   "rewriteStrategy"};
 constexpr int kMinExposedPartiesLimit = 2;
 constexpr int kMaxExposedPartiesLimit = 100000;
 constexpr int kMaxAudience = 10000000;
@@ -37,7 +37,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 // A typo must never silently switch a rule off: name the nearest known key.
 template <typename Keys>
-[[noreturn]] void unknown_key(const std::string& pointer, const std::string& key, const Keys& known) {
+[[noreturn]] void unknown_key(const std::string& pointer, const std::string& key,
+                              const Keys& known) {
   std::string problem = "unknown key \"" + key + "\"";
   std::string_view best;
   std::size_t best_distance = 4;
@@ -84,7 +85,8 @@ std::string require_domain(const json& value, const std::string& pointer) {
 
 std::vector<std::string> domain_list(const json& value, const std::string& pointer) {
   if (!value.is_array()) {
-    throw PolicyError(pointer, std::string("must be an array of domain names, not ") + type_name(value));
+    throw PolicyError(pointer,
+                      std::string("must be an array of domain names, not ") + type_name(value));
   }
   std::vector<std::string> domains;
   domains.reserve(value.size());
@@ -96,7 +98,8 @@ std::vector<std::string> domain_list(const json& value, const std::string& point
 
 Action parse_action(const json& value, const std::string& pointer) {
   const std::string text = require_string(value, pointer);
-  for (Action action : {Action::Allow, Action::Warn, Action::Justify, Action::Convert, Action::Block}) {
+  for (Action action :
+       {Action::Allow, Action::Warn, Action::Justify, Action::Convert, Action::Block}) {
     if (text == to_string(action)) return action;
   }
   throw PolicyError(pointer, "\"" + text + "\" is not one of allow, warn, justify, convert, block");
@@ -104,7 +107,8 @@ Action parse_action(const json& value, const std::string& pointer) {
 
 RewriteStrategy parse_strategy(const json& value, const std::string& pointer) {
   const std::string text = require_string(value, pointer);
-  for (auto strategy : {RewriteStrategy::Self, RewriteStrategy::Undisclosed, RewriteStrategy::KeepInternal}) {
+  for (auto strategy :
+       {RewriteStrategy::Self, RewriteStrategy::Undisclosed, RewriteStrategy::KeepInternal}) {
     if (text == to_string(strategy)) return strategy;
   }
   throw PolicyError(pointer, "\"" + text + "\" is not one of self, undisclosed, keep-internal");
@@ -121,15 +125,18 @@ std::string normalize_address_key(const std::string& address, const std::string&
 }
 
 void read_rules(const json& value, Policy& policy) {
-  if (!value.is_object()) throw PolicyError("/rules", std::string("must be an object, not ") + type_name(value));
+  if (!value.is_object())
+    throw PolicyError("/rules", std::string("must be an object, not ") + type_name(value));
   for (const auto& [rule, settings] : value.items()) {
     const std::string pointer = "/rules/" + rule;
-    const std::string_view rule_id = rule;  // clang 14 (fuzz preset) cannot capture a structured binding
-    if (std::find_if(kRuleIds.begin(), kRuleIds.end(), [&](const char* id) { return rule_id == id; }) ==
-        kRuleIds.end()) {
+    const std::string_view rule_id =
+        rule;  // clang 14 (fuzz preset) cannot capture a structured binding
+    if (std::find_if(kRuleIds.begin(), kRuleIds.end(),
+                     [&](const char* id) { return rule_id == id; }) == kRuleIds.end()) {
       unknown_key("/rules", rule, kRuleIds);
     }
-    if (!settings.is_object()) throw PolicyError(pointer, std::string("must be an object, not ") + type_name(settings));
+    if (!settings.is_object())
+      throw PolicyError(pointer, std::string("must be an object, not ") + type_name(settings));
     for (const auto& [key, field] : settings.items()) {
       if (key != "action") unknown_key(pointer, key, std::array{"action"});
       policy.rules[rule].action = parse_action(field, pointer + "/action");
@@ -140,24 +147,33 @@ void read_rules(const json& value, Policy& policy) {
 }  // namespace
 
 PolicyError::PolicyError(std::string field, const std::string& problem)
-    : std::runtime_error(field.empty() ? problem : field + ": " + problem), field_(std::move(field)) {}
+    : std::runtime_error(field.empty() ? problem : field + ": " + problem),
+      field_(std::move(field)) {}
 
 const char* to_string(Action action) {
   switch (action) {
-    case Action::Allow: return "allow";
-    case Action::Warn: return "warn";
-    case Action::Justify: return "justify";
-    case Action::Convert: return "convert";
-    case Action::Block: return "block";
+    case Action::Allow:
+      return "allow";
+    case Action::Warn:
+      return "warn";
+    case Action::Justify:
+      return "justify";
+    case Action::Convert:
+      return "convert";
+    case Action::Block:
+      return "block";
   }
   return "warn";
 }
 
 const char* to_string(RewriteStrategy strategy) {
   switch (strategy) {
-    case RewriteStrategy::Self: return "self";
-    case RewriteStrategy::Undisclosed: return "undisclosed";
-    case RewriteStrategy::KeepInternal: return "keep-internal";
+    case RewriteStrategy::Self:
+      return "self";
+    case RewriteStrategy::Undisclosed:
+      return "undisclosed";
+    case RewriteStrategy::KeepInternal:
+      return "keep-internal";
   }
   return "self";
 }
@@ -170,7 +186,8 @@ Policy Policy::defaults() {
 
 Policy policy_from_json(const json& document) {
   if (!document.is_object()) {
-    throw PolicyError("", std::string("the policy must be a JSON object, not ") + type_name(document));
+    throw PolicyError("",
+                      std::string("the policy must be a JSON object, not ") + type_name(document));
   }
   Policy policy = Policy::defaults();
   for (const auto& [key, value] : document.items()) {
@@ -180,12 +197,15 @@ Policy policy_from_json(const json& document) {
     } else if (key == "internalDomains") {
       policy.internal_domains = domain_list(value, pointer);
     } else if (key == "minExposedParties") {
-      policy.min_exposed_parties = require_int(value, pointer, kMinExposedPartiesLimit, kMaxExposedPartiesLimit);
+      policy.min_exposed_parties =
+          require_int(value, pointer, kMinExposedPartiesLimit, kMaxExposedPartiesLimit);
     } else if (key == "consumerDomains") {
       policy.extra_consumer_domains = domain_list(value, pointer);
     } else if (key == "largeAudienceAddresses") {
       if (!value.is_object()) {
-        throw PolicyError(pointer, std::string("must be an object mapping addresses to audience sizes, not ") + type_name(value));
+        throw PolicyError(
+            pointer, std::string("must be an object mapping addresses to audience sizes, not ") +
+                         type_name(value));
       }
       for (const auto& [address, size] : value.items()) {
         const std::string entry = pointer + "/" + address;
@@ -215,7 +235,8 @@ Policy policy_from_text(std::string_view text) {
 
 json policy_to_json(const Policy& policy) {
   json rules = json::object();
-  for (const auto& [rule, settings] : policy.rules) rules[rule] = {{"action", to_string(settings.action)}};
+  for (const auto& [rule, settings] : policy.rules)
+    rules[rule] = {{"action", to_string(settings.action)}};
   return {{"version", 1},
           {"internalDomains", policy.internal_domains},
           {"minExposedParties", policy.min_exposed_parties},

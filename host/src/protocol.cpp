@@ -12,8 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array kChoices = {"convert", "send-anyway", "cancel", "auto-convert", "host-error-send",
-                                 "host-error-cancel"};
+constexpr std::array kChoices = {"convert",      "send-anyway",     "cancel",
+                                 "auto-convert", "host-error-send", "host-error-cancel"};
 constexpr std::size_t kMaxReasonBytes = 2000;
 
 json envelope(const HostContext& context, const json& id) {
@@ -24,26 +24,33 @@ json envelope(const HostContext& context, const json& id) {
   return reply;
 }
 
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
-std::string error_body(const HostContext& context, const json& id, ErrorCode code, const std::string& message,
-                       const json& params) {
+std::string error_body(const HostContext& context, const json& id, ErrorCode code,
+                       const std::string& message, const json& params) {
   json reply = envelope(context, id);
-  reply["error"] = {{"code", static_cast<int>(code)}, {"name", error_name(code)}, {"message", message}, {"params", params}};
+  reply["error"] = {{"code", static_cast<int>(code)},
+                    {"name", error_name(code)},
+                    {"message", message},
+                    {"params", params}};
   return dump(reply);
 }
 
 std::string require_string(const json& request, const char* key) {
   const auto it = request.find(key);
   if (it == request.end() || !it->is_string()) {
-    throw ProtocolError(ErrorCode::InvalidField, std::string(key) + " must be a string", {{"field", key}});
+    throw ProtocolError(ErrorCode::InvalidField, std::string(key) + " must be a string",
+                        {{"field", key}});
   }
   return it->get<std::string>();
 }
 
 json handle_check(const json& request, HostContext& context) {
   const auto draft_it = request.find("draft");
-  if (draft_it == request.end()) throw ProtocolError(ErrorCode::InvalidField, "draft is missing", {{"field", "draft"}});
+  if (draft_it == request.end())
+    throw ProtocolError(ErrorCode::InvalidField, "draft is missing", {{"field", "draft"}});
   const Draft draft = draft_from_json(*draft_it);
   const Verdict verdict = evaluate(draft, context.policy);
   json result = to_json(verdict);
@@ -53,16 +60,17 @@ json handle_check(const json& request, HostContext& context) {
     json rules = json::array();
     for (const Finding& finding : verdict.findings) rules.push_back(finding.rule);
     const auto client = request.find("client");
-    context.audit({{"event", "check"},
-                   {"checkId", check_id},
-                   {"decision", to_string(verdict.decision)},
-                   {"rules", rules},
-                   {"composeType", to_string(draft.type)},
-                   {"client", client != request.end() && client->is_string() ? *client : json("unknown")},
-                   {"summary", result["summary"]},
-                   {"policySource", context.policy_status.source},
-                   {"policyStatus", context.policy_status.status},
-                   {"draft", *draft_it}});  // the edge hashes addresses before anything is written
+    context.audit(
+        {{"event", "check"},
+         {"checkId", check_id},
+         {"decision", to_string(verdict.decision)},
+         {"rules", rules},
+         {"composeType", to_string(draft.type)},
+         {"client", client != request.end() && client->is_string() ? *client : json("unknown")},
+         {"summary", result["summary"]},
+         {"policySource", context.policy_status.source},
+         {"policyStatus", context.policy_status.status},
+         {"draft", *draft_it}});  // the edge hashes addresses before anything is written
   }
   return result;
 }
@@ -74,11 +82,13 @@ json handle_report(const json& request, HostContext& context) {
   for (const char* candidate : kChoices) known = known || choice == candidate;
   if (!known) {
     throw ProtocolError(ErrorCode::InvalidField,
-                        "choice must be one of convert, send-anyway, cancel, auto-convert, host-error-send, host-error-cancel",
+                        "choice must be one of convert, send-anyway, cancel, auto-convert, "
+                        "host-error-send, host-error-cancel",
                         {{"field", "choice"}});
   }
   std::string reason;
-  if (request.contains("reason") && !request["reason"].is_null()) reason = require_string(request, "reason");
+  if (request.contains("reason") && !request["reason"].is_null())
+    reason = require_string(request, "reason");
   if (reason.size() > kMaxReasonBytes) reason.resize(kMaxReasonBytes);
   if (context.audit) {
     json event = {{"event", "report"}, {"checkId", check_id}, {"choice", choice}};
@@ -98,7 +108,8 @@ json PolicyStatus::to_json() const {
   return status_json;
 }
 
-std::string error_reply(const HostContext& context, int code, const std::string& message, const json& params) {
+std::string error_reply(const HostContext& context, int code, const std::string& message,
+                        const json& params) {
   return error_body(context, nullptr, static_cast<ErrorCode>(code), message, params);
 }
 
@@ -107,15 +118,18 @@ std::string handle_message(std::string_view body, HostContext& context) {
   try {
     request = json::parse(body);
   } catch (const json::parse_error& error) {
-    return error_body(context, nullptr, ErrorCode::InvalidJson, std::string("the message is not valid JSON: ") + error.what(),
+    return error_body(context, nullptr, ErrorCode::InvalidJson,
+                      std::string("the message is not valid JSON: ") + error.what(),
                       {{"offset", error.byte}});
   } catch (const json::exception& error) {
     // Not a parse_error: out_of_range 406, a number such as 1e309 that no double holds.
-    return error_body(context, nullptr, ErrorCode::InvalidJson, std::string("the message is not valid JSON: ") + error.what(),
+    return error_body(context, nullptr, ErrorCode::InvalidJson,
+                      std::string("the message is not valid JSON: ") + error.what(),
                       json::object());
   }
   if (!request.is_object()) {
-    return error_body(context, nullptr, ErrorCode::NotAnObject, "the message must be a JSON object", json::object());
+    return error_body(context, nullptr, ErrorCode::NotAnObject, "the message must be a JSON object",
+                      json::object());
   }
   json id = request.value("id", json());
   if (!id.is_null() && !id.is_string() && !id.is_number()) id = nullptr;
@@ -123,7 +137,8 @@ std::string handle_message(std::string_view body, HostContext& context) {
     if (request.contains("protocolVersion")) {
       const json& version = request["protocolVersion"];
       if (!version.is_number_integer()) {
-        throw ProtocolError(ErrorCode::InvalidField, "protocolVersion must be an integer", {{"field", "protocolVersion"}});
+        throw ProtocolError(ErrorCode::InvalidField, "protocolVersion must be an integer",
+                            {{"field", "protocolVersion"}});
       }
       if (version.get<long long>() > protocol_version) {
         throw ProtocolError(ErrorCode::UnsupportedProtocol, "this host speaks protocol version 1",
@@ -131,10 +146,13 @@ std::string handle_message(std::string_view body, HostContext& context) {
       }
     }
     const auto type_it = request.find("type");
-    const std::string type = type_it != request.end() && type_it->is_string() ? type_it->get<std::string>() : "";
+    const std::string type =
+        type_it != request.end() && type_it->is_string() ? type_it->get<std::string>() : "";
     json reply = envelope(context, id);
     if (type == "hello") {
-      reply["result"] = {{"hostVersion", host_version}, {"protocolVersion", protocol_version}, {"hostName", host_name}};
+      reply["result"] = {{"hostVersion", host_version},
+                         {"protocolVersion", protocol_version},
+                         {"hostName", host_name}};
     } else if (type == "check") {
       reply["result"] = handle_check(request, context);
     } else if (type == "report") {
@@ -146,11 +164,13 @@ std::string handle_message(std::string_view body, HostContext& context) {
     std::string text = dump(reply);
     if (text.size() > max_reply_bytes) {
       const json& result = reply["result"];
-      return error_body(context, id, ErrorCode::ReplyTooLarge, "the reply would exceed Thunderbird's 1 MiB limit",
-                        {{"bytes", text.size()},
-                         {"limit", max_reply_bytes},
-                         {"decision", result.value("decision", "")},
-                         {"visibleRecipients", result.contains("summary") ? result["summary"]["visibleRecipients"] : json()}});
+      return error_body(
+          context, id, ErrorCode::ReplyTooLarge, "the reply would exceed Thunderbird's 1 MiB limit",
+          {{"bytes", text.size()},
+           {"limit", max_reply_bytes},
+           {"decision", result.value("decision", "")},
+           {"visibleRecipients",
+            result.contains("summary") ? result["summary"]["visibleRecipients"] : json()}});
     }
     return text;
   } catch (const ProtocolError& error) {

@@ -26,7 +26,9 @@ TEST(Domain, RefusesEmptyAndInvalidNames) {
   EXPECT_FALSE(normalize_domain("a..b").has_value());
 }
 
-TEST(Domain, KeepsDomainLiteralsAsWritten) { EXPECT_EQ(normalize_domain("[192.0.2.1]"), "[192.0.2.1]"); }
+TEST(Domain, KeepsDomainLiteralsAsWritten) {
+  EXPECT_EQ(normalize_domain("[192.0.2.1]"), "[192.0.2.1]");
+}
 
 TEST(Domain, RegistrableDomainFollowsThePublicSuffixList) {
   EXPECT_EQ(registrable_domain("mail.acme.co.uk"), "acme.co.uk");
@@ -43,8 +45,9 @@ TEST(Domain, SubdomainMatchesOnLabelBoundaryOnly) {
 }
 
 TEST(ConsumerDomains, KnowsTheBigProvidersIncludingFrenchOnes) {
-  for (const char* domain : {"gmail.com", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net",
-                             "hotmail.fr", "yahoo.fr", "gmx.de", "web.de", "icloud.com"}) {
+  for (const char* domain :
+       {"gmail.com", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net", "hotmail.fr",
+        "yahoo.fr", "gmx.de", "web.de", "icloud.com"}) {
     EXPECT_TRUE(is_builtin_consumer_domain(domain)) << domain;
   }
   EXPECT_FALSE(is_builtin_consumer_domain("acme.example"));

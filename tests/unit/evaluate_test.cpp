@@ -14,10 +14,12 @@ namespace {
 constexpr const char* kSender = "Office de tourisme <accueil@tourisme-vallee.fr>";
 
 std::vector<std::string> private_addresses(int count, int offset = 0) {
-  const char* providers[] = {"gmail.com", "orange.fr", "free.fr", "laposte.net", "hotmail.fr", "yahoo.fr"};
+  const char* providers[] = {"gmail.com",   "orange.fr",  "free.fr",
+                             "laposte.net", "hotmail.fr", "yahoo.fr"};
   std::vector<std::string> list;
   for (int i = offset; i < offset + count; ++i) {
-    list.push_back("Visiteur " + std::to_string(i) + " <visiteur" + std::to_string(i) + "@" + providers[i % 6] + ">");
+    list.push_back("Visiteur " + std::to_string(i) + " <visiteur" + std::to_string(i) + "@" +
+                   providers[i % 6] + ">");
   }
   return list;
 }
@@ -71,7 +73,8 @@ TEST(Evaluate, MeetingWithThreePartnerCompaniesIsAllowed) {
 
 TEST(Evaluate, FortyColleaguesAreAllowed) {
   std::vector<std::string> to;
-  for (int i = 0; i < 40; ++i) to.push_back("colleague" + std::to_string(i) + "@tourisme-vallee.fr");
+  for (int i = 0; i < 40; ++i)
+    to.push_back("colleague" + std::to_string(i) + "@tourisme-vallee.fr");
   to.emplace_back("boss@paris.tourisme-vallee.fr");  // a subdomain of the sender's is internal too
   const Verdict verdict = evaluate(draft_to(to), Policy::defaults());
   EXPECT_EQ(verdict.decision, Action::Allow);
@@ -91,9 +94,11 @@ TEST(Evaluate, InternalDomainsFromPolicyAreNotParties) {
   Policy policy = Policy::defaults();
   policy.internal_domains = {"mairie.example"};
   std::vector<std::string> to;
-  for (int i = 0; i < 10; ++i) to.push_back("agent" + std::to_string(i) + "@services.mairie.example");
+  for (int i = 0; i < 10; ++i)
+    to.push_back("agent" + std::to_string(i) + "@services.mairie.example");
   EXPECT_EQ(evaluate(draft_to(to), policy).decision, Action::Allow);
-  EXPECT_EQ(evaluate(draft_to(to), Policy::defaults()).decision, Action::Allow);  // one organisation
+  EXPECT_EQ(evaluate(draft_to(to), Policy::defaults()).decision,
+            Action::Allow);  // one organisation
 }
 
 TEST(Evaluate, SubdomainsOfOneOrganisationAreOneParty) {
@@ -157,7 +162,8 @@ TEST(Evaluate, ReplyToOnePersonOfALeakIsAllowed) {
 TEST(Evaluate, LargeAliasCountsAsItsAudience) {
   Policy policy = Policy::defaults();
   policy.large_audience_addresses["parents@ecole.example"] = 300;
-  const Verdict verdict = evaluate(draft_to({"Parents <parents@ecole.example>", "nouveau.parent@gmail.com"}), policy);
+  const Verdict verdict =
+      evaluate(draft_to({"Parents <parents@ecole.example>", "nouveau.parent@gmail.com"}), policy);
   const Finding* finding = find_rule(verdict, rule_large_alias);
   ASSERT_NE(finding, nullptr);
   EXPECT_EQ(finding->data["weightedParties"], 301);
@@ -208,7 +214,8 @@ TEST(Evaluate, KeepInternalStrategyLeavesColleaguesWhereTheyWere) {
   draft.cc = {"chef@tourisme-vallee.fr"};
   const Verdict verdict = evaluate(draft, policy);
   ASSERT_TRUE(verdict.rewrite.has_value());
-  EXPECT_EQ(verdict.rewrite->to, std::vector<std::string>{"Collègue <collegue@tourisme-vallee.fr>"});
+  EXPECT_EQ(verdict.rewrite->to,
+            std::vector<std::string>{"Collègue <collegue@tourisme-vallee.fr>"});
   EXPECT_EQ(verdict.rewrite->cc, std::vector<std::string>{"chef@tourisme-vallee.fr"});
   EXPECT_EQ(verdict.rewrite->bcc.size(), 10U);
 }
@@ -251,21 +258,29 @@ std::vector<std::string> identities(const std::string& entry) {
 }
 
 std::string random_entry(std::mt19937& rng) {
-  static const std::vector<std::string> domains = {"gmail.com", "orange.fr", "acme.example", "mail.acme.example",
-                                                   "tourisme-vallee.fr", "bücher.example", "globex.co.uk"};
-  static const std::vector<std::string> names = {"", "Alice", "\"Doe, John\"", "Élodie Martin", "=?UTF-8?Q?Ren=C3=A9?="};
+  static const std::vector<std::string> domains = {
+      "gmail.com",          "orange.fr",      "acme.example", "mail.acme.example",
+      "tourisme-vallee.fr", "bücher.example", "globex.co.uk"};
+  static const std::vector<std::string> names = {"", "Alice", "\"Doe, John\"", "Élodie Martin",
+                                                 "=?UTF-8?Q?Ren=C3=A9?="};
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   const auto mailbox = [&] {
-    const std::string address = "u" + std::to_string(pick(40)) + "@" + domains[pick(domains.size())];
+    const std::string address =
+        "u" + std::to_string(pick(40)) + "@" + domains[pick(domains.size())];
     const std::string& name = names[pick(names.size())];
     return name.empty() ? address : name + " <" + address + ">";
   };
   switch (pick(10)) {
-    case 0: return "Team <Team>";
-    case 1: return "Groupe: " + mailbox() + ", " + mailbox() + ";";
-    case 2: return mailbox() + ", " + mailbox();
-    case 3: return "undisclosed-recipients:;";
-    default: return mailbox();
+    case 0:
+      return "Team <Team>";
+    case 1:
+      return "Groupe: " + mailbox() + ", " + mailbox() + ";";
+    case 2:
+      return mailbox() + ", " + mailbox();
+    case 3:
+      return "undisclosed-recipients:;";
+    default:
+      return mailbox();
   }
 }
 
@@ -290,7 +305,8 @@ TEST(RewriteInvariant, EveryRecipientEndsInExactlyOneListOnRandomDrafts) {
         for (const std::string& id : identities(entry)) expected.insert(id);
       }
     }
-    if (policy.rewrite_strategy == RewriteStrategy::Self && !draft.from.empty()) expected.insert("u1@tourisme-vallee.fr");
+    if (policy.rewrite_strategy == RewriteStrategy::Self && !draft.from.empty())
+      expected.insert("u1@tourisme-vallee.fr");
 
     std::map<std::string, int> seen;
     for (const auto* list : {&verdict.rewrite->to, &verdict.rewrite->cc, &verdict.rewrite->bcc}) {

@@ -20,7 +20,8 @@ TEST(Policy, DefaultsMatchTheDesign) {
   const Policy policy = Policy::defaults();
   EXPECT_EQ(policy.min_exposed_parties, 8);
   EXPECT_EQ(policy.rewrite_strategy, RewriteStrategy::Self);
-  for (const char* rule : {rule_exposed_parties, rule_reply_exposure, rule_large_alias, rule_unparsable_recipient}) {
+  for (const char* rule :
+       {rule_exposed_parties, rule_reply_exposure, rule_large_alias, rule_unparsable_recipient}) {
     ASSERT_EQ(policy.rules.count(rule), 1U) << rule;
     EXPECT_EQ(policy.rules.at(rule).action, Action::Warn) << rule;
   }
@@ -40,7 +41,8 @@ TEST(Policy, ReadsEveryKey) {
     "rules": {"exposed-parties": {"action": "block"}, "reply-exposure": {"action": "justify"},
               "large-alias": {"action": "convert"}, "unparsable-recipient": {"action": "allow"}},
     "rewriteStrategy": "keep-internal"})");
-  EXPECT_EQ(policy.internal_domains, (std::vector<std::string>{"corp.example", "xn--bcher-kva.example"}));
+  EXPECT_EQ(policy.internal_domains,
+            (std::vector<std::string>{"corp.example", "xn--bcher-kva.example"}));
   EXPECT_EQ(policy.min_exposed_parties, 12);
   EXPECT_EQ(policy.extra_consumer_domains, std::vector<std::string>{"isp.example"});
   EXPECT_EQ(policy.large_audience_addresses.at("Parents@school.example"), 400);
@@ -52,27 +54,33 @@ TEST(Policy, ReadsEveryKey) {
 }
 
 TEST(Policy, UnknownKeyIsNamedWithASuggestion) {
-  EXPECT_EQ(error_of(R"({"minExposedParty": 3})"),
-            "/minExposedParty: unknown key \"minExposedParty\" (did you mean \"minExposedParties\"?)");
-  EXPECT_EQ(error_of(R"({"rules": {"exposed-partys": {"action": "warn"}}})"),
-            "/rules/exposed-partys: unknown key \"exposed-partys\" (did you mean \"exposed-parties\"?)");
+  EXPECT_EQ(
+      error_of(R"({"minExposedParty": 3})"),
+      "/minExposedParty: unknown key \"minExposedParty\" (did you mean \"minExposedParties\"?)");
+  EXPECT_EQ(
+      error_of(R"({"rules": {"exposed-partys": {"action": "warn"}}})"),
+      "/rules/exposed-partys: unknown key \"exposed-partys\" (did you mean \"exposed-parties\"?)");
   EXPECT_EQ(error_of(R"({"rules": {"large-alias": {"acton": "warn"}}})"),
             "/rules/large-alias/acton: unknown key \"acton\" (did you mean \"action\"?)");
 }
 
 TEST(Policy, WrongTypesAreNamed) {
-  EXPECT_EQ(error_of(R"({"minExposedParties": "8"})"), "/minExposedParties: must be an integer, not string");
+  EXPECT_EQ(error_of(R"({"minExposedParties": "8"})"),
+            "/minExposedParties: must be an integer, not string");
   EXPECT_EQ(error_of(R"({"internalDomains": "corp.example"})"),
             "/internalDomains: must be an array of domain names, not string");
-  EXPECT_EQ(error_of(R"({"internalDomains": ["corp.example", 3]})"), "/internalDomains/1: must be a string, not number");
+  EXPECT_EQ(error_of(R"({"internalDomains": ["corp.example", 3]})"),
+            "/internalDomains/1: must be a string, not number");
   EXPECT_EQ(error_of(R"([])"), "the policy must be a JSON object, not array");
 }
 
 TEST(Policy, OutOfRangeValuesAreNamed) {
-  EXPECT_EQ(error_of(R"({"minExposedParties": 0})"), "/minExposedParties: must be between 2 and 100000, not 0");
+  EXPECT_EQ(error_of(R"({"minExposedParties": 0})"),
+            "/minExposedParties: must be between 2 and 100000, not 0");
   EXPECT_EQ(error_of(R"({"version": 2})"), "/version: must be between 1 and 1, not 2");
-  EXPECT_EQ(error_of(R"({"rules": {"large-alias": {"action": "shout"}}})"),
-            "/rules/large-alias/action: \"shout\" is not one of allow, warn, justify, convert, block");
+  EXPECT_EQ(
+      error_of(R"({"rules": {"large-alias": {"action": "shout"}}})"),
+      "/rules/large-alias/action: \"shout\" is not one of allow, warn, justify, convert, block");
   EXPECT_EQ(error_of(R"({"rewriteStrategy": "all-bcc"})"),
             "/rewriteStrategy: \"all-bcc\" is not one of self, undisclosed, keep-internal");
   EXPECT_EQ(error_of(R"({"internalDomains": ["localhost"]})"),

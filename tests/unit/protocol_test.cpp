@@ -36,7 +36,8 @@ TEST_F(Protocol, HelloNamesTheHostAndPolicy) {
 TEST_F(Protocol, CheckReturnsTheVerdictAndAuditsIt) {
   json request = {{"type", "check"}, {"id", "c1"}, {"client", "thunderbird/153"}};
   request["draft"] = {{"from", "me@corp.example"}, {"to", json::array()}};
-  for (int i = 0; i < 9; ++i) request["draft"]["to"].push_back("p" + std::to_string(i) + "@gmail.com");
+  for (int i = 0; i < 9; ++i)
+    request["draft"]["to"].push_back("p" + std::to_string(i) + "@gmail.com");
   const json reply = ask(request.dump());
   ASSERT_TRUE(reply.contains("result")) << reply.dump();
   EXPECT_EQ(reply["id"], "c1");
@@ -50,7 +51,8 @@ TEST_F(Protocol, CheckReturnsTheVerdictAndAuditsIt) {
 }
 
 TEST_F(Protocol, ReportIsRecorded) {
-  const json reply = ask(R"({"type":"report","checkId":"check-1","choice":"send-anyway","reason":"newsletter opt-in"})");
+  const json reply = ask(
+      R"({"type":"report","checkId":"check-1","choice":"send-anyway","reason":"newsletter opt-in"})");
   EXPECT_EQ(reply["result"]["recorded"], true);
   ASSERT_EQ(events_.size(), 1U);
   EXPECT_EQ(events_[0]["choice"], "send-anyway");
@@ -78,24 +80,25 @@ TEST_P(ProtocolErrors, AnswerWithAStableCode) {
 
 INSTANTIATE_TEST_SUITE_P(
     Malformed, ProtocolErrors,
-    ::testing::Values(ErrorCase{"{not json", 201, nullptr}, ErrorCase{"", 201, nullptr},
-                      ErrorCase{"\xff\xfe", 201, nullptr}, ErrorCase{"[1,2]", 202, nullptr},
-                      ErrorCase{R"({"type":"launch"})", 203, nullptr}, ErrorCase{R"({"id":1})", 203, nullptr},
-                      ErrorCase{R"({"type":"check"})", 204, "draft"},
-                      ErrorCase{R"({"type":"check","draft":{"to":"a@b.example","cc":[1]}})", 204, "draft.cc"},
-                      ErrorCase{R"({"type":"check","draft":{"type":"fax"}})", 204, "draft.type"},
-                      ErrorCase{R"({"type":"check","draft":[]})", 204, "draft"},
-                      ErrorCase{R"({"type":"report","choice":"convert"})", 204, "checkId"},
-                      ErrorCase{R"({"type":"report","checkId":"x","choice":"maybe"})", 204, "choice"},
-                      ErrorCase{R"({"type":"hello","protocolVersion":2})", 205, nullptr},
-                      ErrorCase{R"({"type":"hello","protocolVersion":"1"})", 204, "protocolVersion"}));
+    ::testing::Values(
+        ErrorCase{"{not json", 201, nullptr}, ErrorCase{"", 201, nullptr},
+        ErrorCase{"\xff\xfe", 201, nullptr}, ErrorCase{"[1,2]", 202, nullptr},
+        ErrorCase{R"({"type":"launch"})", 203, nullptr}, ErrorCase{R"({"id":1})", 203, nullptr},
+        ErrorCase{R"({"type":"check"})", 204, "draft"},
+        ErrorCase{R"({"type":"check","draft":{"to":"a@b.example","cc":[1]}})", 204, "draft.cc"},
+        ErrorCase{R"({"type":"check","draft":{"type":"fax"}})", 204, "draft.type"},
+        ErrorCase{R"({"type":"check","draft":[]})", 204, "draft"},
+        ErrorCase{R"({"type":"report","choice":"convert"})", 204, "checkId"},
+        ErrorCase{R"({"type":"report","checkId":"x","choice":"maybe"})", 204, "choice"},
+        ErrorCase{R"({"type":"hello","protocolVersion":2})", 205, nullptr},
+        ErrorCase{R"({"type":"hello","protocolVersion":"1"})", 204, "protocolVersion"}));
 
 TEST_F(Protocol, ReplyOverOneMebibyteBecomesAnError) {
   json request = {{"type", "check"}, {"id", 3}};
   request["draft"] = {{"from", "me@corp.example"}, {"to", json::array()}};
   for (int i = 0; i < 30000; ++i) {
-    request["draft"]["to"].push_back("Private person number " + std::to_string(i) + " <person" + std::to_string(i) +
-                                     "@gmail.com>");
+    request["draft"]["to"].push_back("Private person number " + std::to_string(i) + " <person" +
+                                     std::to_string(i) + "@gmail.com>");
   }
   const std::string body = handle_message(request.dump(), context_);
   EXPECT_LE(body.size(), max_reply_bytes);

@@ -25,7 +25,8 @@ std::vector<std::string> vector_names() {
   for (const auto& entry : fs::directory_iterator(kVectors)) {
     const std::string file = entry.path().filename().string();
     const std::string suffix = ".request.json";
-    if (file.starts_with("check-") && file.ends_with(suffix)) names.push_back(file.substr(0, file.size() - suffix.size()));
+    if (file.starts_with("check-") && file.ends_with(suffix))
+      names.push_back(file.substr(0, file.size() - suffix.size()));
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -39,7 +40,8 @@ TEST_P(GoldenVectors, CoreVerdictMatchesTheRecordedResponse) {
   json expected = read_json(base.string() + ".response.json")["result"];
   expected.erase("checkId");
   const fs::path policy_file = base.string() + ".policy.json";
-  const Policy policy = fs::exists(policy_file) ? policy_from_json(read_json(policy_file)) : Policy::defaults();
+  const Policy policy =
+      fs::exists(policy_file) ? policy_from_json(read_json(policy_file)) : Policy::defaults();
   EXPECT_EQ(to_json(evaluate(draft_from_json(request["draft"]), policy)), expected);
 }
 

@@ -25,8 +25,8 @@ struct PolicyStatus {
 struct HostContext {
   Policy policy = Policy::defaults();
   PolicyStatus policy_status;
-  std::function<std::string()> new_check_id;                 // unique id for a check
-  std::function<void(const nlohmann::json& event)> audit;    // may be empty
+  std::function<std::string()> new_check_id;               // unique id for a check
+  std::function<void(const nlohmann::json& event)> audit;  // may be empty
 };
 
 // Handles one message body (UTF-8 JSON) and returns the reply body, never over max_reply_bytes.

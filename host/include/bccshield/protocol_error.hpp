@@ -29,7 +29,8 @@ const char* error_name(ErrorCode code);
 
 class ProtocolError : public std::runtime_error {
  public:
-  ProtocolError(ErrorCode code, const std::string& message, nlohmann::json params = nlohmann::json::object())
+  ProtocolError(ErrorCode code, const std::string& message,
+                nlohmann::json params = nlohmann::json::object())
       : std::runtime_error(message), code_(code), params_(std::move(params)) {}
   [[nodiscard]] ErrorCode code() const { return code_; }
   [[nodiscard]] const nlohmann::json& params() const { return params_; }
