@@ -459,7 +459,7 @@ def scenario_8_french(ctx):
     popup = send_and_wait_popup(ctx, subject, ", ".join(people))
     check(popup["lang"].startswith("fr"), f"popup language: {popup['lang']}")
     check("personnes" in popup["headline"], f"headline not French: {popup['headline']}")
-    check("Convertir en Cci" in popup["text"], "buttons not French")
+    check("Passer en Cci" in popup["text"], "buttons not French")
     shot = actions.screenshot_popup(tb, os.path.join(ctx.artifacts, "popup-fr-30.png"))
     print(f"    headline: {popup['headline']}\n    screenshot: {shot}")
     cancel_and_check_draft(ctx, subject, people)
