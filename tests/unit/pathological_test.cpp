@@ -139,8 +139,8 @@ TEST(Pathological, TheLimitsAreEdgesNotCliffs) {
 }
 
 INSTANTIATE_TEST_SUITE_P(FullSize, Pathological, ::testing::ValuesIn(patho::cases()),
-                         [](const ::testing::TestParamInfo<patho::Case>& info) {
-                           return std::string(info.param.name);
+                         [](const ::testing::TestParamInfo<patho::Case>& param_info) {
+                           return std::string(param_info.param.name);
                          });
 
 }  // namespace

@@ -168,8 +168,8 @@ TEST_P(WrongDomain, TheVerdictNamesTheDomainThunderbirdDeliversTo) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Tricks, WrongDomain, ::testing::ValuesIn(kTricks),
-                         [](const ::testing::TestParamInfo<Trick>& info) {
-                           return "trick" + std::to_string(info.index);
+                         [](const ::testing::TestParamInfo<Trick>& param_info) {
+                           return "trick" + std::to_string(param_info.index);
                          });
 
 TEST(WrongDomain, TheMainTricksThroughTheWireProtocol) {
