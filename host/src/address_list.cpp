@@ -358,6 +358,13 @@ void unescape_into(std::string_view raw, std::string& out) {
 
 bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+bool has_line_break_or_tab(std::string_view s) {
+  for (char c : s) {
+    if (c == '\t' || c == '\r' || c == '\n') return true;
+  }
+  return false;
+}
+
 bool is_wsp_only(std::string_view s) {
   for (char c : s) {
     if (!is_wsp(c)) return false;
@@ -603,8 +610,8 @@ class Tokenizer {
 
 class Parser {
  public:
-  Parser(std::string_view text, const ParseLimits& limits)
-      : s_(text), limits_(limits), tok_(text, limits.max_comment_depth) {
+  Parser(std::string_view text, const ParseLimits& limits, AddressVisitor* visitor = nullptr)
+      : s_(text), limits_(limits), tok_(text, limits.max_comment_depth), visitor_(visitor) {
     display_.reserve(64);
     local_.reserve(64);
     address_.reserve(64);
@@ -622,10 +629,7 @@ class Parser {
     }
     if (!stopped_) {
       finish_entry(s_.size());
-      if (!group_name_.empty()) {
-        out_.entries.emplace_back(Group{std::move(group_name_), std::move(pending_)});
-        pending_.clear();
-      }
+      if (!group_name_.empty()) emit_group();
     }
     flush_pending_top_level();
     return std::move(out_);
@@ -708,8 +712,7 @@ class Parser {
           if (group_name_.empty()) {
             flush_pending_top_level();
           } else {
-            out_.entries.emplace_back(Group{std::move(group_name_), std::move(pending_)});
-            pending_.clear();
+            emit_group();
           }
           group_name_.clear();
           entry_start_ = t.end;
@@ -928,7 +931,7 @@ class Parser {
       reason = "missing-domain";
     } else if (at == 0) {
       reason = "missing-local-part";
-    } else if (address_bad_ || address_.find_first_of("\t\r\n") != kNpos ||
+    } else if (address_bad_ || has_line_break_or_tab(address_) ||
                has_invisible(std::string_view(address_).substr(0, at))) {
       // Line breaks or tabs inside the address (escaped or quoted) are never deliverable.
       reason = "invalid-character";
@@ -939,6 +942,23 @@ class Parser {
       add_problem(entry_start_, end, reason);
     } else if (has_content) {
       if (!count_entry(end)) return;
+      if (visitor_ != nullptr) {
+        const std::string_view lp = std::string_view(address_).substr(0, at);
+        MailboxView view;
+        view.name = name_;
+        if (local_part_needs_quotes(lp)) {
+          quoted_.clear();
+          append_quoted(lp, quoted_);
+          view.local_part = quoted_;
+        } else {
+          view.local_part = lp;
+        }
+        view.domain = std::string_view(address_).substr(at + 1);
+        visitor_->mailbox(view);
+        if (text_after_address_) add_problem(entry_start_, end, "text-after-address");
+        reset_entry();
+        return;
+      }
       Mailbox m;
       m.name = std::move(name_);
       name_.clear();
@@ -990,6 +1010,15 @@ class Parser {
     return bounded_text(raw);
   }
 
+  void emit_group() {
+    if (visitor_ != nullptr) {
+      visitor_->group_end();
+      return;
+    }
+    out_.entries.emplace_back(Group{std::move(group_name_), std::move(pending_)});
+    pending_.clear();
+  }
+
   void flush_pending_top_level() {
     for (Mailbox& m : pending_) out_.entries.emplace_back(std::move(m));
     pending_.clear();
@@ -1002,7 +1031,8 @@ class Parser {
   std::vector<Mailbox> pending_;  // mailboxes of the current group (or top level)
   std::string group_name_;
   std::string display_, local_, address_, comment_, last_comment_, name_;
-  std::string disp_, addr_, scratch_, scratch2_, scratch_utf8_;
+  std::string disp_, addr_, scratch_, scratch2_, scratch_utf8_, quoted_;
+  AddressVisitor* visitor_ = nullptr;
   std::vector<std::uint32_t> cps_a_, cps_b_;
   std::size_t entry_start_ = 0;
   const char* last_problem_reason_ = nullptr;
@@ -1072,6 +1102,36 @@ ParsedAddressList parse_address_list(std::string_view text, const ParseLimits& l
     return refused;
   }
   return Parser(text, limits).run();
+}
+
+std::vector<ParseProblem> visit_address_list(std::string_view text, AddressVisitor& visitor,
+                                             const ParseLimits& limits) {
+  if (text.size() > limits.max_input_bytes) {
+    ParseProblem p;
+    p.text = bounded_text(text);
+    p.reason = "input-too-large";
+    std::vector<ParseProblem> refused;
+    refused.push_back(std::move(p));
+    return refused;
+  }
+  return Parser(text, limits, &visitor).run().problems;
+}
+
+void append_formatted_mailbox(const MailboxView& mailbox, std::string& out) {
+  if (!mailbox.name.empty()) {
+    if (name_is_plain_phrase(mailbox.name)) {
+      out += mailbox.name;
+    } else {
+      append_quoted(mailbox.name, out);
+    }
+    out += " <";
+  }
+  out += mailbox.local_part;
+  if (!mailbox.domain.empty()) {
+    out += '@';
+    out += mailbox.domain;
+  }
+  if (!mailbox.name.empty()) out += '>';
 }
 
 std::string format_mailbox(const Mailbox& mailbox) {

@@ -37,7 +37,8 @@ std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& exte
     std::uint32_t id = static_cast<std::uint32_t>(sizes.size());
     if (!recipient->consumer()) {  // a consumer mailbox is always a party of its own
       const auto [domain, new_domain] = by_domain.try_emplace(recipient->facts, id);
-      if (new_domain) domain->second = by_organisation.try_emplace(recipient->party(), id).first->second;
+      if (new_domain)
+        domain->second = by_organisation.try_emplace(recipient->party(), id).first->second;
       id = domain->second;
     }
     if (id == sizes.size()) {
@@ -104,7 +105,8 @@ json display_list(const std::vector<const Recipient*>& recipients) {
   return list;
 }
 
-Rewrite build_rewrite(const RecipientSet& set, const Classifier& classifier, RewriteStrategy strategy) {
+Rewrite build_rewrite(const RecipientSet& set, const Classifier& classifier,
+                      RewriteStrategy strategy) {
   Rewrite rewrite;
   rewrite.strategy = strategy;
   const std::string& sender = classifier.sender_key();
@@ -136,7 +138,8 @@ struct Context {
 void check_reply_exposure(const Draft& draft, const RecipientSet& current, Classifier& classifier,
                           const Context& context) {
   if (draft.type != ComposeType::Reply) return;
-  const RecipientSet original = collect_recipients(draft.original.to, draft.original.cc, {}, classifier);
+  const RecipientSet original =
+      collect_recipients(draft.original.to, draft.original.cc, {}, classifier);
   std::unordered_set<std::string_view> original_parties;
   std::unordered_set<std::string_view> original_external;
   for (const Recipient& recipient : original.recipients) {
@@ -181,7 +184,8 @@ Verdict evaluate(const Draft& draft, const Policy& policy) {
       continue;
     }
     ++summary.visible_recipients;
-    if (!policy.large_audience_addresses.empty() && policy.large_audience_addresses.count(recipient.key) != 0) {
+    if (!policy.large_audience_addresses.empty() &&
+        policy.large_audience_addresses.count(std::string(recipient.key)) != 0) {
       aliases.push_back(&recipient);
     } else if (recipient.internal()) {
       ++summary.internal_recipients;
@@ -207,7 +211,7 @@ Verdict evaluate(const Draft& draft, const Policy& policy) {
     long long weighted = summary.external_parties;
     json listed = json::array();
     for (const Recipient* alias : aliases) {
-      const int audience = policy.large_audience_addresses.at(alias->key);
+      const int audience = policy.large_audience_addresses.at(std::string(alias->key));
       weighted += audience;
       listed.push_back({{"recipient", alias->display}, {"audience", audience}});
     }
@@ -217,7 +221,8 @@ Verdict evaluate(const Draft& draft, const Policy& policy) {
       context.add(rule_large_alias, {{"threshold", policy.min_exposed_parties},
                                      {"weightedParties", weighted},
                                      {"aliases", std::move(listed)},
-                                     {"exposedRecipients", summary.visible_recipients - static_cast<int>(aliases.size())}});
+                                     {"exposedRecipients", summary.visible_recipients -
+                                                               static_cast<int>(aliases.size())}});
     }
   }
 
@@ -228,11 +233,14 @@ Verdict evaluate(const Draft& draft, const Policy& policy) {
     for (std::size_t i = 0; i < unparsable.size() && i < kMaxListedRecipients; ++i) {
       entries.push_back({{"text", unparsable[i]->display}, {"reason", unparsable[i]->problem}});
     }
-    context.add(rule_unparsable_recipient, {{"count", unparsable.size()}, {"entries", std::move(entries)}});
+    context.add(rule_unparsable_recipient,
+                {{"count", unparsable.size()}, {"entries", std::move(entries)}});
   }
 
-  for (const Finding& finding : verdict.findings) verdict.decision = std::max(verdict.decision, finding.action);
-  if (verdict.decision != Action::Allow) verdict.rewrite = build_rewrite(set, classifier, policy.rewrite_strategy);
+  for (const Finding& finding : verdict.findings)
+    verdict.decision = std::max(verdict.decision, finding.action);
+  if (verdict.decision != Action::Allow)
+    verdict.rewrite = build_rewrite(set, classifier, policy.rewrite_strategy);
   return verdict;
 }
 

@@ -8,12 +8,16 @@
 namespace bccshield {
 namespace {
 
-bool is_lower_ldh(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
+bool is_lower_ldh(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
 
 // Open-addressing set of recipient indices keyed by their identity; no allocation per entry.
 class IdentityIndex {
  public:
-  explicit IdentityIndex(const std::vector<Recipient>& recipients) : recipients_(recipients) { slots_.assign(64, kEmpty); }
+  explicit IdentityIndex(const std::vector<Recipient>& recipients) : recipients_(recipients) {
+    slots_.assign(64, kEmpty);
+  }
 
   // True when `identity` was not there yet; then remembers it as recipient `index`.
   bool insert(std::string_view identity, std::uint32_t index) {
@@ -52,13 +56,13 @@ class IdentityIndex {
   std::size_t size_ = 0;
 };
 
-
 // UTS-46 through libidn2 is costly: each distinct spelling of a non-ASCII domain is mapped once.
 class DomainSpellings {
  public:
   std::string_view normalized(std::string_view domain) {
     auto found = cache_.find(domain);
-    if (found == cache_.end()) found = cache_.emplace(std::string(domain), normalize_slow(domain)).first;
+    if (found == cache_.end())
+      found = cache_.emplace(std::string(domain), normalize_slow(domain)).first;
     return found->second;
   }
 
@@ -74,10 +78,12 @@ class DomainSpellings {
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> cache_;
 };
 
-std::string make_key(const Mailbox& mailbox, std::size_t* domain_offset, DomainSpellings* spellings) {
+std::string make_key(const Mailbox& mailbox, std::size_t* domain_offset,
+                     DomainSpellings* spellings) {
   if (mailbox.domain.empty() || mailbox.local_part.empty()) return {};
   const std::string_view domain = mailbox.domain;
-  const bool normal = domain.back() != '.' && std::all_of(domain.begin(), domain.end(), is_lower_ldh);
+  const bool normal =
+      domain.back() != '.' && std::all_of(domain.begin(), domain.end(), is_lower_ldh);
   std::string slow;
   std::string_view normalized = domain;  // already in normal form: the common case
   if (!normal) {
@@ -138,61 +144,137 @@ const DomainFacts& Classifier::facts(std::string_view domain) {
   auto found = cache_.find(domain);
   if (found != cache_.end()) return found->second;
   DomainFacts facts;
-  facts.internal = std::any_of(internal_domains_.begin(), internal_domains_.end(),
-                               [&](const std::string& internal) { return is_same_or_subdomain(domain, internal); });
+  facts.internal = std::any_of(
+      internal_domains_.begin(), internal_domains_.end(),
+      [&](const std::string& internal) { return is_same_or_subdomain(domain, internal); });
   facts.consumer = !facts.internal && is_consumer(domain);
   if (!facts.internal && !facts.consumer) facts.registrable = registrable_domain(domain);
   return cache_.emplace(std::string(domain), std::move(facts)).first->second;
 }
 
-RecipientSet collect_recipients(const std::vector<std::string>& to, const std::vector<std::string>& cc,
-                                const std::vector<std::string>& bcc, Classifier& classifier) {
-  RecipientSet set;
-  IdentityIndex index(set.recipients);
-  DomainSpellings spellings;
-  const auto keep = [&](Recipient&& recipient) {
-    set.recipients.push_back(std::move(recipient));
-    const Recipient& added = set.recipients.back();
-    const std::string_view identity = added.key.empty() ? added.display : std::string_view(added.key);
-    if (!index.insert(identity, static_cast<std::uint32_t>(set.recipients.size() - 1))) set.recipients.pop_back();
-  };
-  const auto add_mailbox = [&](const Mailbox& mailbox, Field field, std::string_view whole_entry) {
+namespace {
+
+// Appends texts to the set's arena in large chunks: views stay valid (a chunk never grows
+// past its capacity) and there is no allocation per text.
+class ArenaWriter {
+ public:
+  explicit ArenaWriter(std::deque<std::string>& arena) : arena_(arena) {}
+
+  std::string_view store(std::string_view text) {
+    if (arena_.empty() || arena_.back().capacity() - arena_.back().size() < text.size()) {
+      std::string& chunk = arena_.emplace_back();
+      chunk.reserve(std::max(kChunk, text.size()));
+    }
+    std::string& chunk = arena_.back();
+    const std::size_t at = chunk.size();
+    chunk.append(text);
+    return std::string_view(chunk).substr(at, text.size());
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 64U * 1024U;
+  std::deque<std::string>& arena_;
+};
+
+class Collector final : public AddressVisitor {
+ public:
+  Collector(RecipientSet& set, Classifier& classifier)
+      : set_(set), arena_(set.arena), index_(set.recipients), classifier_(classifier) {}
+
+  void add_field(const std::vector<std::string>& entries, Field field) {
+    field_ = field;
+    for (const std::string& entry : entries) {
+      mailboxes_ = 0;
+      groups_ = 0;
+      has_first_ = false;
+      const std::vector<ParseProblem> problems = visit_address_list(entry, *this);
+      if (has_first_) {
+        // A pill holding exactly one clean mailbox goes back to the client exactly as it came.
+        if (mailboxes_ == 1 && groups_ == 0 && problems.empty()) first_.display = entry;
+        keep(first_);
+        has_first_ = false;
+      }
+      for (const ParseProblem& problem : problems) {
+        Recipient recipient;
+        recipient.field = field;
+        recipient.display = arena_.store(problem.text);
+        recipient.problem = arena_.store(problem.reason);
+        keep(recipient);
+      }
+    }
+  }
+
+  void mailbox(const MailboxView& mailbox) override {
+    if (has_first_) {
+      keep(first_);
+      has_first_ = false;
+    }
     Recipient recipient;
-    recipient.field = field;
-    recipient.key = make_key(mailbox, &recipient.domain_offset, &spellings);
-    // A pill holding exactly one clean mailbox goes back to the client exactly as it came.
-    recipient.display = !whole_entry.empty() ? whole_entry : set.arena.emplace_back(format_mailbox(mailbox));
+    recipient.field = field_;
+    recipient.key = make_key(mailbox, &recipient.domain_offset);
+    text_.clear();
+    append_formatted_mailbox(mailbox, text_);
+    recipient.display = arena_.store(text_);
     if (recipient.key.empty()) {
       recipient.problem = "missing-domain";
     } else {
-      recipient.facts = &classifier.facts(recipient.domain());
+      recipient.facts = &classifier_.facts(recipient.domain());
     }
-    keep(std::move(recipient));
-  };
-  const auto add_field = [&](const std::vector<std::string>& entries, Field field) {
-    for (const std::string& entry : entries) {
-      const ParsedAddressList parsed = parse_address_list(entry);
-      const bool single = parsed.problems.empty() && parsed.entries.size() == 1 &&
-                          std::holds_alternative<Mailbox>(parsed.entries.front());
-      for (const AddressEntry& item : parsed.entries) {
-        if (const auto* mailbox = std::get_if<Mailbox>(&item)) {
-          add_mailbox(*mailbox, field, single ? std::string_view(entry) : std::string_view());
-        } else {
-          for (const Mailbox& member : std::get<Group>(item).members) add_mailbox(member, field, {});
-        }
-      }
-      for (const ParseProblem& problem : parsed.problems) {
-        Recipient recipient;
-        recipient.field = field;
-        recipient.display = set.arena.emplace_back(problem.text);
-        recipient.problem = set.arena.emplace_back(problem.reason);
-        keep(std::move(recipient));
-      }
+    if (mailboxes_++ == 0) {
+      first_ = recipient;  // kept once the entry is known not to be a single mailbox
+      has_first_ = true;
+    } else {
+      keep(recipient);
     }
-  };
-  add_field(to, Field::To);
-  add_field(cc, Field::Cc);
-  add_field(bcc, Field::Bcc);
+  }
+
+  void group_end() override { ++groups_; }
+
+ private:
+  void keep(const Recipient& recipient) {
+    const std::string_view identity = recipient.key.empty() ? recipient.display : recipient.key;
+    if (index_.insert(identity, static_cast<std::uint32_t>(set_.recipients.size()))) {
+      set_.recipients.push_back(recipient);
+    }
+  }
+
+  std::string_view make_key(const MailboxView& mailbox, std::size_t* domain_offset) {
+    if (mailbox.domain.empty() || mailbox.local_part.empty()) return {};
+    const std::string_view domain = mailbox.domain;
+    const bool normal =
+        domain.back() != '.' && std::all_of(domain.begin(), domain.end(), is_lower_ldh);
+    const std::string_view normalized = normal ? domain : spellings_.normalized(domain);
+    text_.clear();
+    text_ += mailbox.local_part;
+    text_ += '@';
+    *domain_offset = text_.size();
+    text_ += normalized;
+    return arena_.store(text_);
+  }
+
+  RecipientSet& set_;
+  ArenaWriter arena_;
+  IdentityIndex index_;
+  Classifier& classifier_;
+  DomainSpellings spellings_;
+  Field field_ = Field::To;
+  std::string text_;
+  Recipient first_;
+  bool has_first_ = false;
+  std::size_t mailboxes_ = 0;
+  std::size_t groups_ = 0;
+};
+
+}  // namespace
+
+RecipientSet collect_recipients(const std::vector<std::string>& to,
+                                const std::vector<std::string>& cc,
+                                const std::vector<std::string>& bcc, Classifier& classifier) {
+  RecipientSet set;
+  Collector collector(set, classifier);
+  collector.add_field(to, Field::To);
+  collector.add_field(cc, Field::Cc);
+  collector.add_field(bcc, Field::Bcc);
   return set;
 }
 

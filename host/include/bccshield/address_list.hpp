@@ -67,7 +67,36 @@ struct ParsedAddressList {
 // known differences are listed with reasons in tests/conformance/known_deviations.json.
 ParsedAddressList parse_address_list(std::string_view text, const ParseLimits& limits = {});
 
+// A mailbox as the parser sees it: views valid only during the visitor call.
+struct MailboxView {
+  std::string_view name;
+  std::string_view local_part;
+  std::string_view domain;
+};
+
+// Streaming form of parse_address_list: what it would return, without building it.
+// Mailboxes arrive in order (group members flattened in place); group_end() once per Group
+// entry parse_address_list would return (after its members); problems are returned.
+class AddressVisitor {
+ public:
+  virtual void mailbox(const MailboxView& mailbox) = 0;
+  virtual void group_end() = 0;
+
+ protected:
+  AddressVisitor() = default;
+  AddressVisitor(const AddressVisitor&) = default;
+  AddressVisitor& operator=(const AddressVisitor&) = default;
+  AddressVisitor(AddressVisitor&&) = default;
+  AddressVisitor& operator=(AddressVisitor&&) = default;
+  ~AddressVisitor() = default;
+};
+
+std::vector<ParseProblem> visit_address_list(std::string_view text, AddressVisitor& visitor,
+                                             const ParseLimits& limits = {});
+
 // "Name <addr>" as Thunderbird's recipient strings; the name quoted only when RFC 5322 needs it.
 std::string format_mailbox(const Mailbox& mailbox);
+// The same, appended to `out`.
+void append_formatted_mailbox(const MailboxView& mailbox, std::string& out);
 
 }  // namespace bccshield

@@ -24,10 +24,10 @@ struct DomainFacts {
 };
 
 struct Recipient {
-  Field field = Field::To;        // where it first appears (To before Cc before Bcc)
-  std::string_view display;       // what goes back to the client: "Name <addr>", or the raw text
-  std::string key;                // local@normalised-domain; "" for an entry that could not be parsed
-  std::size_t domain_offset = 0;  // the normalised domain is key.substr(domain_offset)
+  Field field = Field::To;   // where it first appears (To before Cc before Bcc)
+  std::string_view display;  // what goes back to the client: "Name <addr>", or the raw text
+  std::string_view key;      // local@normalised-domain; "" for an entry that could not be parsed
+  std::size_t domain_offset = 0;       // the normalised domain is key.substr(domain_offset)
   const DomainFacts* facts = nullptr;  // null for an entry that could not be parsed
   std::string_view problem;            // parse problem reason id when not parsed
 
@@ -35,7 +35,9 @@ struct Recipient {
   [[nodiscard]] bool visible() const { return field != Field::Bcc; }
   [[nodiscard]] bool internal() const { return facts != nullptr && facts->internal; }
   [[nodiscard]] bool consumer() const { return facts != nullptr && facts->consumer; }
-  [[nodiscard]] std::string_view domain() const { return std::string_view(key).substr(domain_offset); }
+  [[nodiscard]] std::string_view domain() const {
+    return std::string_view(key).substr(domain_offset);
+  }
   // Each consumer mailbox is a party on its own (private people do not know each other);
   // an organisation is its registrable domain; colleagues are their domain.
   [[nodiscard]] std::string_view party() const;
@@ -43,7 +45,9 @@ struct Recipient {
 
 struct StringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
 };
 
 // Decides internal / consumer / party for a domain, caching per domain (one PSL lookup each).
@@ -69,7 +73,8 @@ class Classifier {
 // and do not copy a RecipientSet (moving it is fine).
 struct RecipientSet {
   std::vector<Recipient> recipients;  // unique, in order of appearance
-  std::deque<std::string> arena;      // display texts that are not a whole input string
+  std::deque<std::string> arena;      // keys and display texts that are not a whole input string,
+                                      // packed into chunks that never reallocate
   RecipientSet() = default;
   RecipientSet(RecipientSet&&) = default;
   RecipientSet& operator=(RecipientSet&&) = default;
@@ -79,7 +84,8 @@ struct RecipientSet {
 };
 
 // Parses each string of each field as an address list and keeps one entry per address.
-RecipientSet collect_recipients(const std::vector<std::string>& to, const std::vector<std::string>& cc,
+RecipientSet collect_recipients(const std::vector<std::string>& to,
+                                const std::vector<std::string>& cc,
                                 const std::vector<std::string>& bcc, Classifier& classifier);
 
 // local@normalised-domain for a mailbox; "" when the domain is missing.
