@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include "bccshield/rfc2047.hpp"
@@ -58,12 +59,52 @@ void append_utf8(std::uint32_t cp, std::string& out) {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Eight bytes at a time (SWAR): the common text is printable ASCII.
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+std::uint64_t load8(const char* p) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+// Length of the leading run of bytes in 0x20..0x7E.
+std::size_t printable_ascii_prefix(std::string_view s) {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    const std::uint64_t word = load8(s.data() + i);
+    const std::uint64_t below_space = (word - kOnes * 0x20U) & ~word & kHighs;
+    const std::uint64_t del = word ^ (kOnes * 0x7FU);
+    const std::uint64_t is_del = (del - kOnes) & ~del & kHighs;
+    if (((word & kHighs) | below_space | is_del) != 0) break;
+  }
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x20 || b >= 0x7F) break;
+    ++i;
+  }
+  return i;
+}
+
+// Length of the leading run of ASCII bytes.
+std::size_t ascii_prefix(std::string_view s) {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    if ((load8(s.data() + i) & kHighs) != 0) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
+}
+
 // True when cleaning cannot change `s`: printable ASCII plus valid UTF-8 in ranges with
 // nothing to clean (Latin letters U+00A1..U+02FF, Greek/Cyrillic, CJK U+4000..U+9FFF).
 // Anything else takes the exact path.
 bool is_clean_text(std::string_view s) {
   const std::size_t n = s.size();
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = printable_ascii_prefix(s); i < n; ++i) {
     const auto b = static_cast<unsigned char>(s[i]);
     if (b >= 0x20 && b < 0x7F) continue;
     if (b == '\t' || b == '\n' || b == '\r') continue;
@@ -205,6 +246,12 @@ bool is_js_space(std::uint32_t cp) {
 
 // Collapses whitespace runs to one space and trims (jsmime: replace(/\s+/g, " ").trim()).
 void normalize_spaces(std::string_view in, std::string& out) {
+  // Printable ASCII without leading, trailing or doubled spaces is already normal.
+  if (!in.empty() && in.front() != ' ' && in.back() != ' ' &&
+      printable_ascii_prefix(in) == in.size() && in.find("  ") == kNpos) {
+    out.assign(in);
+    return;
+  }
   out.clear();
   out.reserve(in.size());
   bool pending_space = false;
@@ -229,7 +276,7 @@ void normalize_spaces(std::string_view in, std::string& out) {
   }
 }
 
-bool is_atext(unsigned char c) {
+constexpr bool is_atext(unsigned char c) {
   if (c >= 0x80) return true;  // RFC 6532 UTF-8
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
@@ -268,7 +315,7 @@ bool is_host_char(unsigned char c) {
 // A code point that cleaning would touch, a joiner or a variation selector: invisible, so
 // never part of an address we can show the user (and unstable when re-parsed).
 bool has_invisible(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
+  for (std::size_t i = ascii_prefix(s); i < s.size();) {
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;
@@ -1049,21 +1096,30 @@ class Parser {
 };
 
 // RFC 5322 atext plus space: such a name needs no quotes.
+constexpr std::array<bool, 256> kAtext = [] {
+  std::array<bool, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c) table[c] = is_atext(static_cast<unsigned char>(c));
+  return table;
+}();
+
 bool name_is_plain_phrase(std::string_view name) {
   if (name.empty() || name.front() == ' ' || name.back() == ' ') return false;
   bool prev_space = false;
+  bool prev_equals = false;
   for (char ch : name) {
     const auto c = static_cast<unsigned char>(ch);
     if (c == ' ') {
       if (prev_space) return false;
       prev_space = true;
+      prev_equals = false;
       continue;
     }
+    // An atom that looks like an encoded-word would be decoded by the reader.
+    if (!kAtext[c] || (prev_equals && c == '?')) return false;
     prev_space = false;
-    if (!is_atext(c)) return false;
+    prev_equals = c == '=';
   }
-  // An atom that looks like an encoded-word would be decoded by the reader.
-  return name.find("=?") == kNpos;
+  return true;
 }
 
 }  // namespace

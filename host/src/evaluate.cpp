@@ -1,6 +1,7 @@
 #include "bccshield/evaluate.hpp"
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -32,14 +33,25 @@ std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& exte
   std::vector<const Recipient*> first;
   std::unordered_map<const DomainFacts*, std::uint32_t> by_domain;
   std::unordered_map<std::string_view, std::uint32_t> by_organisation;
+  // The first few domains by a short scan (a draft names few), the rest through the map.
+  constexpr std::size_t kRecent = 16;
+  std::array<std::pair<const DomainFacts*, std::uint32_t>, kRecent> recent{};
+  std::size_t recent_size = 0;
   for (std::size_t i = 0; i < external.size(); ++i) {
     const Recipient* recipient = external[i];
     std::uint32_t id = static_cast<std::uint32_t>(sizes.size());
     if (!recipient->consumer()) {  // a consumer mailbox is always a party of its own
-      const auto [domain, new_domain] = by_domain.try_emplace(recipient->facts, id);
-      if (new_domain)
-        domain->second = by_organisation.try_emplace(recipient->party(), id).first->second;
-      id = domain->second;
+      std::size_t r = 0;
+      while (r < recent_size && recent[r].first != recipient->facts) ++r;
+      if (r < recent_size) {
+        id = recent[r].second;
+      } else {
+        const auto [domain, new_domain] = by_domain.try_emplace(recipient->facts, id);
+        if (new_domain)
+          domain->second = by_organisation.try_emplace(recipient->party(), id).first->second;
+        id = domain->second;
+        if (recent_size < kRecent) recent[recent_size++] = {recipient->facts, id};
+      }
     }
     if (id == sizes.size()) {
       sizes.push_back(0);
@@ -109,6 +121,13 @@ Rewrite build_rewrite(const RecipientSet& set, const Classifier& classifier,
                       RewriteStrategy strategy) {
   Rewrite rewrite;
   rewrite.strategy = strategy;
+  if (strategy == RewriteStrategy::KeepInternal) {
+    std::size_t staying = 0;
+    for (const Recipient& recipient : set.recipients) staying += recipient.internal() ? 1U : 0U;
+    rewrite.bcc.reserve(set.recipients.size() - staying);
+  } else {
+    rewrite.bcc.reserve(set.recipients.size());
+  }
   const std::string& sender = classifier.sender_key();
   bool sender_placed = false;
   if (strategy == RewriteStrategy::Self && !classifier.sender_display().empty()) {

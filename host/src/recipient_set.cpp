@@ -13,46 +13,52 @@ bool is_lower_ldh(char c) {
 }
 
 // Open-addressing set of recipient indices keyed by their identity; no allocation per entry.
+// Slots keep the hash: growing never rehashes a string, and most probes compare no text.
 class IdentityIndex {
  public:
   explicit IdentityIndex(const std::vector<Recipient>& recipients) : recipients_(recipients) {
-    slots_.assign(64, kEmpty);
+    slots_.assign(64, Slot{});
   }
 
   // True when `identity` was not there yet; then remembers it as recipient `index`.
   bool insert(std::string_view identity, std::uint32_t index) {
     if ((size_ + 1) * 2 > slots_.size()) grow();
-    std::size_t slot = StringHash{}(identity) & (slots_.size() - 1);
-    while (slots_[slot] != kEmpty) {
-      if (identity_of(slots_[slot]) == identity) return false;
+    const std::size_t hash = StringHash{}(identity);
+    std::size_t slot = hash & (slots_.size() - 1);
+    while (slots_[slot].index != kEmpty) {
+      if (slots_[slot].hash == hash && identity_of(slots_[slot].index) == identity) return false;
       slot = (slot + 1) & (slots_.size() - 1);
     }
-    slots_[slot] = index;
+    slots_[slot] = Slot{hash, index};
     ++size_;
     return true;
   }
 
  private:
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFU;
+  struct Slot {
+    std::size_t hash = 0;
+    std::uint32_t index = kEmpty;
+  };
 
   [[nodiscard]] std::string_view identity_of(std::uint32_t index) const {
     const Recipient& recipient = recipients_[index];
-    return recipient.key.empty() ? recipient.display : std::string_view(recipient.key);
+    return recipient.key.empty() ? recipient.display : recipient.key;
   }
 
   void grow() {
-    std::vector<std::uint32_t> old(slots_.size() * 2, kEmpty);
+    std::vector<Slot> old(slots_.size() * 2, Slot{});
     old.swap(slots_);
-    for (std::uint32_t index : old) {
-      if (index == kEmpty) continue;
-      std::size_t slot = StringHash{}(identity_of(index)) & (slots_.size() - 1);
-      while (slots_[slot] != kEmpty) slot = (slot + 1) & (slots_.size() - 1);
-      slots_[slot] = index;
+    for (const Slot& entry : old) {
+      if (entry.index == kEmpty) continue;
+      std::size_t slot = entry.hash & (slots_.size() - 1);
+      while (slots_[slot].index != kEmpty) slot = (slot + 1) & (slots_.size() - 1);
+      slots_[slot] = entry;
     }
   }
 
   const std::vector<Recipient>& recipients_;
-  std::vector<std::uint32_t> slots_;
+  std::vector<Slot> slots_;
   std::size_t size_ = 0;
 };
 
@@ -179,7 +185,9 @@ class ArenaWriter {
 class Collector final : public AddressVisitor {
  public:
   Collector(RecipientSet& set, Classifier& classifier)
-      : set_(set), arena_(set.arena), index_(set.recipients), classifier_(classifier) {}
+      : set_(set), arena_(set.arena), index_(set.recipients), classifier_(classifier) {
+    recent_.reserve(kRecentDomains);
+  }
 
   void add_field(const std::vector<std::string>& entries, Field field) {
     field_ = field;
@@ -211,15 +219,21 @@ class Collector final : public AddressVisitor {
     }
     Recipient recipient;
     recipient.field = field_;
-    recipient.key = make_key(mailbox, &recipient.domain_offset);
+    if (mailbox.domain.empty() || mailbox.local_part.empty()) {
+      recipient.problem = "missing-domain";
+    } else {
+      const DomainEntry& domain = lookup_domain(mailbox.domain);
+      text_.clear();
+      text_ += mailbox.local_part;
+      text_ += '@';
+      recipient.domain_offset = text_.size();
+      text_ += domain.normalized;
+      recipient.key = arena_.store(text_);
+      recipient.facts = domain.facts;
+    }
     text_.clear();
     append_formatted_mailbox(mailbox, text_);
     recipient.display = arena_.store(text_);
-    if (recipient.key.empty()) {
-      recipient.problem = "missing-domain";
-    } else {
-      recipient.facts = &classifier_.facts(recipient.domain());
-    }
     if (mailboxes_++ == 0) {
       first_ = recipient;  // kept once the entry is known not to be a single mailbox
       has_first_ = true;
@@ -238,19 +252,27 @@ class Collector final : public AddressVisitor {
     }
   }
 
-  std::string_view make_key(const MailboxView& mailbox, std::size_t* domain_offset) {
-    if (mailbox.domain.empty() || mailbox.local_part.empty()) return {};
-    const std::string_view domain = mailbox.domain;
-    const bool normal =
-        domain.back() != '.' && std::all_of(domain.begin(), domain.end(), is_lower_ldh);
-    const std::string_view normalized = normal ? domain : spellings_.normalized(domain);
-    text_.clear();
-    text_ += mailbox.local_part;
-    text_ += '@';
-    *domain_offset = text_.size();
-    text_ += normalized;
-    return arena_.store(text_);
+  // A domain as written, its normal form and its facts. A draft names few distinct domains:
+  // the first ones are found by a short scan (no hashing); past that, the maps.
+  struct DomainEntry {
+    std::string raw;
+    std::string normalized;
+    const DomainFacts* facts = nullptr;
+  };
+
+  const DomainEntry& lookup_domain(std::string_view raw) {
+    for (const DomainEntry& entry : recent_) {
+      if (entry.raw == raw) return entry;
+    }
+    DomainEntry& entry = recent_.size() < kRecentDomains ? recent_.emplace_back() : overflow_;
+    entry.raw.assign(raw);
+    const bool normal = raw.back() != '.' && std::all_of(raw.begin(), raw.end(), is_lower_ldh);
+    entry.normalized.assign(normal ? raw : spellings_.normalized(raw));
+    entry.facts = &classifier_.facts(entry.normalized);
+    return entry;
   }
+
+  static constexpr std::size_t kRecentDomains = 16;
 
   RecipientSet& set_;
   ArenaWriter arena_;
@@ -259,6 +281,8 @@ class Collector final : public AddressVisitor {
   DomainSpellings spellings_;
   Field field_ = Field::To;
   std::string text_;
+  std::vector<DomainEntry> recent_;  // at most kRecentDomains; never reallocates
+  DomainEntry overflow_;
   Recipient first_;
   bool has_first_ = false;
   std::size_t mailboxes_ = 0;
