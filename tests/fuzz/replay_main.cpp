@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "bccshield/address_list.hpp"
 #include "fuzz_targets.hpp"
 
 namespace {
@@ -73,16 +75,20 @@ int main(int argc, char** argv) {
     std::signal(signal_number, on_fatal_signal);
   std::vector<fs::path> roots;
   bool verbose = false;
+  bool dump = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "-v") {
       verbose = true;
+    } else if (arg == "--dump-addresses") {
+      dump = true;
     } else {
       roots.emplace_back(arg);
     }
   }
   if (roots.empty()) {
-    std::fprintf(stderr, "usage: bccshield_fuzz_replay [-v] <file or directory>...\n");
+    std::fprintf(stderr,
+                 "usage: bccshield_fuzz_replay [-v] [--dump-addresses] <file or directory>...\n");
     return 2;
   }
   const std::vector<fs::path> files = collect(roots);
@@ -94,6 +100,18 @@ int main(int argc, char** argv) {
   for (const fs::path& file : files) {
     std::ifstream in(file, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (dump) {  // for jsmime_differential.py: one JSON line per file, what the parser found
+      const bccshield::ParsedAddressList parsed = bccshield::parse_address_list(bytes);
+      nlohmann::json line = {{"file", file.string()},
+                             {"problems", parsed.problems.size()},
+                             {"mailboxes", nlohmann::json::array()}};
+      for (const bccshield::Mailbox& mailbox : parsed.mailboxes()) {
+        line["mailboxes"].push_back({{"local", mailbox.local_part}, {"domain", mailbox.domain}});
+      }
+      std::printf("%s\n",
+                  line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      continue;
+    }
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
     for (const auto& target : bccshield::fuzz::all_targets()) {
       current = std::string(target.name) + " < " + file.string();
@@ -103,6 +121,7 @@ int main(int argc, char** argv) {
       ++runs;
     }
   }
+  if (dump) return 0;
   std::printf("replayed %zu inputs through %zu targets (%zu runs), all passed\n", files.size(),
               bccshield::fuzz::all_targets().size(), runs);
   return 0;

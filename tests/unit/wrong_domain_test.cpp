@@ -59,6 +59,19 @@ const Trick kTricks[] = {
     {"a@corp.example\0@evil.example"sv, R"("a@corp.example"@evil.example)"},
     {"a@corp.example\r\n@evil.example", R"("a@corp.example"@evil.example)"},
     {"a @ corp . example", "a@corp.example"},
+    {"=?UTF-8?Q?<x@evil.example>?= <c@corp.example>", "c@corp.example"},
+    {"=?UTF-8?Q?a <b?= <c@corp.example>", "c@corp.example"},
+};
+
+// Open (tests/fuzz/regressions/open, found by tests/fuzz/jsmime_differential.py): the host
+// reads an encoded-word whose text holds specials ('"', '<', '(') as one opaque word, but
+// the compose window does not decode encoded-words, so for Thunderbird those specials are
+// structure. RFC 2047 5(3) forbids specials in an encoded-word in a phrase. Enable once the
+// tokenizer treats such a word as plain text.
+const Trick kOpenTricks[] = {
+    {R"(=?UTF-8?Q?a"?= <c@corp.example>" <d@evil.example>)", "d@evil.example"},
+    {"u <c@corp.example>=?UTF-8?Q?x <y?=@evil.example>", "y?=@evil.example"},
+    {"=?UTF-8?Q?(?= <c@corp.example> )", ""},
 };
 // clang-format on
 
@@ -170,6 +183,11 @@ TEST_P(WrongDomain, TheVerdictNamesTheDomainThunderbirdDeliversTo) {
 INSTANTIATE_TEST_SUITE_P(Tricks, WrongDomain, ::testing::ValuesIn(kTricks),
                          [](const ::testing::TestParamInfo<Trick>& param_info) {
                            return "trick" + std::to_string(param_info.index);
+                         });
+
+INSTANTIATE_TEST_SUITE_P(DISABLED_OpenTricks, WrongDomain, ::testing::ValuesIn(kOpenTricks),
+                         [](const ::testing::TestParamInfo<Trick>& param_info) {
+                           return "open" + std::to_string(param_info.index);
                          });
 
 TEST(WrongDomain, TheMainTricksThroughTheWireProtocol) {
