@@ -357,29 +357,20 @@ bool valid_domain(std::string_view d) {
 }
 
 // jsmime keeps the local part quoted when it contains one of these.
+constexpr std::array<bool, 256> kQuoteInLocalPart = [] {
+  std::array<bool, 256> table{};
+  for (char c : std::string_view(" !()<>[]:;@\\,\"")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
 bool local_part_needs_quotes(std::string_view lp) {
-  // Unquoted, "=?...?=" would be read back as an encoded-word.
-  if (lp.find("=?") != std::string_view::npos) return true;
+  bool prev_equals = false;
   for (char c : lp) {
-    switch (c) {
-      case ' ':
-      case '!':
-      case '(':
-      case ')':
-      case '<':
-      case '>':
-      case '[':
-      case ']':
-      case ':':
-      case ';':
-      case '@':
-      case '\\':
-      case ',':
-      case '"':
-        return true;
-      default:
-        break;
-    }
+    const auto b = static_cast<unsigned char>(c);
+    if (kQuoteInLocalPart[b]) return true;
+    // Unquoted, "=?...?=" would be read back as an encoded-word.
+    if (prev_equals && c == '?') return true;
+    prev_equals = c == '=';
   }
   return false;
 }
@@ -446,6 +437,19 @@ struct Token {
   std::size_t begin = 0;  // byte offsets in the input
   std::size_t end = 0;
 };
+
+// Fast path (Parser::fast_entry) character sets: a name atom, a local part, a domain.
+constexpr std::array<bool, 256> char_set(std::string_view extra) {
+  std::array<bool, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c) {
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  for (char c : extra) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
+constexpr std::array<bool, 256> kFastNameChar = char_set("-_'");
+constexpr std::array<bool, 256> kFastLocalChar = char_set("._+-");
+constexpr std::array<bool, 256> kFastDomainChar = char_set(".-");
 
 // Characters that neither delimit, quote, escape, nest nor may start an encoded-word.
 constexpr std::array<bool, 256> kPlainAtomChar = [] {
@@ -517,6 +521,12 @@ class Tokenizer {
   // Times the comment nesting went past the cap (callers compare to a saved value).
   [[nodiscard]] std::size_t depth_overflows() const { return depth_overflows_; }
   [[nodiscard]] std::size_t position() const { return i_; }
+  // Between tokens: nothing queued, open or pending.
+  [[nodiscard]] bool at_rest() const {
+    return q_pos_ >= q_len_ && start_ == kNpos && end_quote_ == 0 && depth_ == 0 && !done_;
+  }
+  // Continues at `pos` (only when at rest, past text the caller has read itself).
+  void skip_to(std::size_t pos) { i_ = pos; }
 
  private:
   void push(TokType type, std::size_t from, std::size_t to, std::size_t begin) {
@@ -673,6 +683,10 @@ class Parser {
         too_deep_ = true;
       }
       handle(t);
+      if (t.type == TokType::kDelim && t.delim == ',') {
+        while (!stopped_ && fast_entry()) {
+        }
+      }
     }
     if (!stopped_) {
       finish_entry(s_.size());
@@ -978,8 +992,9 @@ class Parser {
       reason = "missing-domain";
     } else if (at == 0) {
       reason = "missing-local-part";
-    } else if (address_bad_ || has_line_break_or_tab(address_) ||
-               has_invisible(std::string_view(address_).substr(0, at))) {
+    } else if (address_bad_ || (printable_ascii_prefix(address_) != address_.size() &&
+                                (has_line_break_or_tab(address_) ||
+                                 has_invisible(std::string_view(address_).substr(0, at))))) {
       // Line breaks or tabs inside the address (escaped or quoted) are never deliverable.
       reason = "invalid-character";
     } else if (!valid_domain(std::string_view(address_).substr(at + 1))) {
@@ -989,27 +1004,30 @@ class Parser {
       add_problem(entry_start_, end, reason);
     } else if (has_content) {
       if (!count_entry(end)) return;
-      if (visitor_ != nullptr) {
-        const std::string_view lp = std::string_view(address_).substr(0, at);
-        MailboxView view;
-        view.name = name_;
-        if (local_part_needs_quotes(lp)) {
-          quoted_.clear();
-          append_quoted(lp, quoted_);
-          view.local_part = quoted_;
-        } else {
-          view.local_part = lp;
-        }
-        view.domain = std::string_view(address_).substr(at + 1);
-        visitor_->mailbox(view);
-        if (text_after_address_) add_problem(entry_start_, end, "text-after-address");
-        reset_entry();
-        return;
+      emit_mailbox(at, end);
+    }
+    reset_entry();
+  }
+
+  // The mailbox name_ / address_ (split at `at`) to the visitor or the result.
+  void emit_mailbox(std::size_t at, std::size_t end) {
+    const std::string_view lp = std::string_view(address_).substr(0, at);
+    if (visitor_ != nullptr) {
+      MailboxView view;
+      view.name = name_;
+      if (local_part_needs_quotes(lp)) {
+        quoted_.clear();
+        append_quoted(lp, quoted_);
+        view.local_part = quoted_;
+      } else {
+        view.local_part = lp;
       }
+      view.domain = std::string_view(address_).substr(at + 1);
+      visitor_->mailbox(view);
+    } else {
       Mailbox m;
       m.name = std::move(name_);
       name_.clear();
-      const std::string_view lp = std::string_view(address_).substr(0, at);
       if (local_part_needs_quotes(lp)) {
         append_quoted(lp, m.local_part);
       } else {
@@ -1017,11 +1035,94 @@ class Parser {
       }
       m.domain.assign(address_, at + 1, kNpos);
       pending_.push_back(std::move(m));
-      if (text_after_address_) {
-        add_problem(entry_start_, end, "text-after-address");
+    }
+    if (text_after_address_) add_problem(entry_start_, end, "text-after-address");
+  }
+
+  // Fast path, right after a ',' separator, for the everyday entry shapes
+  //   Plain Name <local@domain>,   "Quoted, Name" <local@domain>,   local@domain,
+  // in printable ASCII with nothing to clean, unquote, decode or report: the same mailbox
+  // the token-by-token reading gives, read straight off the input. Anything else (or the
+  // last entry, which no ',' ends) returns false and takes the general path.
+  bool fast_entry() {
+    const std::size_t n = s_.size();
+    std::size_t p = tok_.position();
+    if (!tok_.at_rest() || p != entry_start_ || in_angle_ || after_address_ || !display_.empty() ||
+        !address_.empty() || !local_.empty()) {
+      return false;
+    }
+    while (p < n && is_wsp(s_[p])) ++p;
+    std::string_view name;
+    std::size_t local_begin = p;
+    std::size_t local_end = p;
+    if (p < n && s_[p] == '"') {
+      std::size_t q = p + 1;
+      while (q < n && s_[q] != '"') {
+        const auto c = static_cast<unsigned char>(s_[q]);
+        if (c < 0x20 || c >= 0x7F || c == '\\') return false;
+        ++q;
+      }
+      if (q >= n) return false;
+      name = s_.substr(p + 1, q - p - 1);
+      if (name.empty() || name.front() == ' ' || name.back() == ' ' || name.find("  ") != kNpos ||
+          name.find("=?") != kNpos) {
+        return false;
+      }
+      p = q + 1;
+    } else {
+      while (local_end < n && kFastLocalChar[static_cast<unsigned char>(s_[local_end])])
+        ++local_end;
+      if (local_end == p) return false;
+      if (local_end < n && s_[local_end] == '@') {
+        p = local_end;  // a bare addr-spec
+      } else {
+        const std::size_t begin = p;
+        for (;;) {
+          if (p >= n || !kFastNameChar[static_cast<unsigned char>(s_[p])]) return false;
+          while (p < n && kFastNameChar[static_cast<unsigned char>(s_[p])]) ++p;
+          if (p + 1 < n && s_[p] == ' ' && kFastNameChar[static_cast<unsigned char>(s_[p + 1])]) {
+            ++p;
+            continue;
+          }
+          break;
+        }
+        name = s_.substr(begin, p - begin);
       }
     }
+    const bool angle = !name.empty();
+    if (angle) {
+      while (p < n && is_wsp(s_[p])) ++p;
+      if (p >= n || s_[p] != '<') return false;
+      local_begin = local_end = p + 1;
+      while (local_end < n && kFastLocalChar[static_cast<unsigned char>(s_[local_end])])
+        ++local_end;
+      if (local_end == local_begin || local_end >= n || s_[local_end] != '@') return false;
+    }
+    const std::size_t domain_begin = local_end + 1;
+    std::size_t domain_end = domain_begin;
+    while (domain_end < n && kFastDomainChar[static_cast<unsigned char>(s_[domain_end])])
+      ++domain_end;
+    const std::string_view domain = s_.substr(domain_begin, domain_end - domain_begin);
+    if (!valid_domain(domain)) return false;
+    p = domain_end;
+    if (angle) {
+      if (p >= n || s_[p] != '>') return false;
+      ++p;
+    }
+    while (p < n && is_wsp(s_[p])) ++p;
+    if (p >= n || s_[p] != ',') return false;
+    // The entry ends at this ',': exactly what finish_entry would do with it.
+    if (!count_entry(p)) return false;
+    name_.assign(name);
+    const std::string_view local = s_.substr(local_begin, local_end - local_begin);
+    address_.assign(local);
+    address_.push_back('@');
+    address_.append(domain);
+    emit_mailbox(local.size(), p);
     reset_entry();
+    entry_start_ = p + 1;
+    tok_.skip_to(p + 1);
+    return true;
   }
 
   // Enforces max_entries: past it, the rest of the input is one problem and parsing stops.

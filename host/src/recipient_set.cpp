@@ -166,6 +166,17 @@ class ArenaWriter {
  public:
   explicit ArenaWriter(std::deque<std::string>& arena) : arena_(arena) {}
 
+  // The current chunk, with room for `max_size` more bytes: append at most that, then take().
+  std::string& open(std::size_t max_size) {
+    if (arena_.empty() || arena_.back().capacity() - arena_.back().size() < max_size) {
+      std::string& chunk = arena_.emplace_back();
+      chunk.reserve(std::max(kChunk, max_size));
+    }
+    start_ = arena_.back().size();
+    return arena_.back();
+  }
+  std::string_view take() const { return std::string_view(arena_.back()).substr(start_); }
+
   std::string_view store(std::string_view text) {
     if (arena_.empty() || arena_.back().capacity() - arena_.back().size() < text.size()) {
       std::string& chunk = arena_.emplace_back();
@@ -180,6 +191,7 @@ class ArenaWriter {
  private:
   static constexpr std::size_t kChunk = 64U * 1024U;
   std::deque<std::string>& arena_;
+  std::size_t start_ = 0;
 };
 
 class Collector final : public AddressVisitor {
@@ -223,17 +235,19 @@ class Collector final : public AddressVisitor {
       recipient.problem = "missing-domain";
     } else {
       const DomainEntry& domain = lookup_domain(mailbox.domain);
-      text_.clear();
-      text_ += mailbox.local_part;
-      text_ += '@';
-      recipient.domain_offset = text_.size();
-      text_ += domain.normalized;
-      recipient.key = arena_.store(text_);
+      std::string& key = arena_.open(mailbox.local_part.size() + 1 + domain.normalized.size());
+      key += mailbox.local_part;
+      key += '@';
+      recipient.domain_offset = mailbox.local_part.size() + 1;
+      key += domain.normalized;
+      recipient.key = arena_.take();
       recipient.facts = domain.facts;
     }
-    text_.clear();
-    append_formatted_mailbox(mailbox, text_);
-    recipient.display = arena_.store(text_);
+    // At most: the name quoted with every character escaped, " <", the address, ">".
+    std::string& display = arena_.open(2 * mailbox.name.size() + mailbox.local_part.size() +
+                                       mailbox.domain.size() + 6);
+    append_formatted_mailbox(mailbox, display);
+    recipient.display = arena_.take();
     if (mailboxes_++ == 0) {
       first_ = recipient;  // kept once the entry is known not to be a single mailbox
       has_first_ = true;
@@ -280,7 +294,6 @@ class Collector final : public AddressVisitor {
   Classifier& classifier_;
   DomainSpellings spellings_;
   Field field_ = Field::To;
-  std::string text_;
   std::vector<DomainEntry> recent_;  // at most kRecentDomains; never reallocates
   DomainEntry overflow_;
   Recipient first_;
