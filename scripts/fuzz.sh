@@ -5,6 +5,8 @@
 #   scripts/fuzz.sh --time 1800 --jobs 2  # two targets at a time
 #   scripts/fuzz.sh --smoke               # CI: every target for 12 s (about 1 minute in all)
 #   scripts/fuzz.sh --time 600 address_list eml
+#   scripts/fuzz.sh --keep-going ...      # fork mode: save every finding and go on
+#   scripts/fuzz.sh --out build/fuzz-smoke --smoke   # corpora, findings, logs elsewhere
 #
 # Targets: address_list eml policy protocol (tests/fuzz/README.md). Work corpora grow in
 # build/fuzz/corpus/<target> (the seeds in tests/fuzz/corpus and the saved regressions are
@@ -16,6 +18,8 @@ cd "$(dirname "$0")/.."
 seconds=1800
 jobs=1
 build=1
+keep_going=0
+work=build/fuzz
 targets=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -23,14 +27,17 @@ while [[ $# -gt 0 ]]; do
     --time) seconds=$2; shift ;;
     --jobs) jobs=$2; shift ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --keep-going) keep_going=1 ;;
+    --out) work=$2; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) targets+=("$1") ;;
   esac
   shift
 done
 [[ ${#targets[@]} -gt 0 ]] || targets=(address_list eml policy protocol)
 
-out=build/fuzz
+bin=build/fuzz/fuzzers
+out=$work
 if [[ $build == 1 ]]; then
   echo "== build fuzzers (fuzz preset)"
   nice -n 10 cmake --preset fuzz >/dev/null
@@ -48,14 +55,14 @@ max_len() {
 run_one() {
   local target=$1
   local mode=()
-  # Long runs keep going after a finding (each one saved), so one known bug does not end them.
-  [[ $seconds -gt 60 ]] && mode=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+  # --keep-going: libFuzzer's fork mode, which saves each finding and goes on (slower).
+  [[ $keep_going == 1 ]] && mode=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   mkdir -p "$out/corpus/$target" "$out/artifacts/$target" "$out/logs"
   rm -f "$out/artifacts/$target"/*  # findings of earlier runs: kept in tests/fuzz/regressions when real
   echo "== fuzz_$target for ${seconds}s"
   # Exit status is checked from the log and the artifacts below.
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
-    nice -n 10 "$out/fuzzers/fuzz_$target" "${mode[@]}" \
+    nice -n 10 "$bin/fuzz_$target" "${mode[@]}" \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
       -max_len="$(max_len "$target")" -dict="tests/fuzz/dicts/$target.dict" \
       -print_final_stats=1 -artifact_prefix="$out/artifacts/$target/" \
