@@ -447,9 +447,13 @@ constexpr std::array<bool, 256> char_set(std::string_view extra) {
   for (char c : extra) table[static_cast<unsigned char>(c)] = true;
   return table;
 }
-constexpr std::array<bool, 256> kFastNameChar = char_set("-_'");
+constexpr std::array<bool, 256> with_utf8(std::array<bool, 256> table) {
+  for (std::size_t c = 0x80; c < table.size(); ++c) table[c] = true;
+  return table;
+}
+constexpr std::array<bool, 256> kFastNameChar = with_utf8(char_set("-_'"));
 constexpr std::array<bool, 256> kFastLocalChar = char_set("._+-");
-constexpr std::array<bool, 256> kFastDomainChar = char_set(".-");
+constexpr std::array<bool, 256> kFastDomainChar = with_utf8(char_set(".-"));
 
 // Characters that neither delimit, quote, escape, nest nor may start an encoded-word.
 constexpr std::array<bool, 256> kPlainAtomChar = [] {
@@ -1076,17 +1080,8 @@ class Parser {
       if (local_end < n && s_[local_end] == '@') {
         p = local_end;  // a bare addr-spec
       } else {
-        const std::size_t begin = p;
-        for (;;) {
-          if (p >= n || !kFastNameChar[static_cast<unsigned char>(s_[p])]) return false;
-          while (p < n && kFastNameChar[static_cast<unsigned char>(s_[p])]) ++p;
-          if (p + 1 < n && s_[p] == ' ' && kFastNameChar[static_cast<unsigned char>(s_[p + 1])]) {
-            ++p;
-            continue;
-          }
-          break;
-        }
-        name = s_.substr(begin, p - begin);
+        name = fast_words(p);
+        if (name.empty()) return false;
       }
     }
     const bool angle = !name.empty();
@@ -1103,17 +1098,36 @@ class Parser {
     while (domain_end < n && kFastDomainChar[static_cast<unsigned char>(s_[domain_end])])
       ++domain_end;
     const std::string_view domain = s_.substr(domain_begin, domain_end - domain_begin);
-    if (!valid_domain(domain)) return false;
+    if (!valid_domain(domain) || !is_clean_text(domain)) return false;
     p = domain_end;
     if (angle) {
       if (p >= n || s_[p] != '>') return false;
       ++p;
     }
     while (p < n && is_wsp(s_[p])) ++p;
+    // A trailing comment of plain words: part of the name after an angle address, the name
+    // itself after a bare one (jsmime).
+    std::string_view comment;
+    if (p < n && s_[p] == '(') {
+      ++p;
+      comment = fast_words(p);
+      if (comment.empty() || p >= n || s_[p] != ')') return false;
+      ++p;
+      while (p < n && is_wsp(s_[p])) ++p;
+    }
     if (p >= n || s_[p] != ',') return false;
     // The entry ends at this ',': exactly what finish_entry would do with it.
     if (!count_entry(p)) return false;
-    name_.assign(name);
+    if (angle) {
+      name_.assign(name);
+      if (!comment.empty()) {
+        name_ += " (";
+        name_ += comment;
+        name_ += ')';
+      }
+    } else {
+      name_.assign(comment);
+    }
     const std::string_view local = s_.substr(local_begin, local_end - local_begin);
     address_.assign(local);
     address_.push_back('@');
@@ -1123,6 +1137,24 @@ class Parser {
     entry_start_ = p + 1;
     tok_.skip_to(p + 1);
     return true;
+  }
+
+  // Words of name characters (UTF-8 included) separated by single spaces, from `p` (moved
+  // past them); empty when there are none or they are not clean text.
+  std::string_view fast_words(std::size_t& p) const {
+    const std::size_t n = s_.size();
+    const std::size_t begin = p;
+    for (;;) {
+      if (p >= n || !kFastNameChar[static_cast<unsigned char>(s_[p])]) return {};
+      while (p < n && kFastNameChar[static_cast<unsigned char>(s_[p])]) ++p;
+      if (p + 1 < n && s_[p] == ' ' && kFastNameChar[static_cast<unsigned char>(s_[p + 1])]) {
+        ++p;
+        continue;
+      }
+      break;
+    }
+    const std::string_view words = s_.substr(begin, p - begin);
+    return is_clean_text(words) ? words : std::string_view();
   }
 
   // Enforces max_entries: past it, the rest of the input is one problem and parsing stops.
