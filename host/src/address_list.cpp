@@ -307,10 +307,17 @@ constexpr bool is_atext(unsigned char c) {
 
 // Characters a deliverable host name can hold (LDH, '_', UTF-8 for IDN). RFC 5322 atext
 // also allows e.g. '=' and '?', which would let "user@=?UTF-8?Q?corp.example?=" pass.
-bool is_host_char(unsigned char c) {
+constexpr bool is_host_char(unsigned char c) {
   return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          c == '-' || c == '_';
 }
+
+constexpr std::array<bool, 256> kHostChar = [] {
+  std::array<bool, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c)
+    table[c] = is_host_char(static_cast<unsigned char>(c));
+  return table;
+}();
 
 // A code point that cleaning would touch, a joiner or a variation selector: invisible, so
 // never part of an address we can show the user (and unstable when re-parsed).
@@ -340,15 +347,12 @@ bool valid_domain(std::string_view d) {
     return true;
   }
   bool label_empty = true;
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    const auto c = static_cast<unsigned char>(d[i]);
-    if (c == '.') {
-      if (label_empty) return false;
+  for (char ch : d) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (kHostChar[c]) {
+      label_empty = false;
+    } else if (c == '.' && !label_empty) {
       label_empty = true;
-    } else if (c >= 0x80) {
-      label_empty = false;
-    } else if (is_host_char(c)) {
-      label_empty = false;
     } else {
       return false;
     }
@@ -437,6 +441,33 @@ struct Token {
   std::size_t begin = 0;  // byte offsets in the input
   std::size_t end = 0;
 };
+
+// RFC 5322 atext plus space: such a name needs no quotes.
+constexpr std::array<bool, 256> kAtext = [] {
+  std::array<bool, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c) table[c] = is_atext(static_cast<unsigned char>(c));
+  return table;
+}();
+
+bool name_is_plain_phrase(std::string_view name) {
+  if (name.empty() || name.front() == ' ' || name.back() == ' ') return false;
+  bool prev_space = false;
+  bool prev_equals = false;
+  for (char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == ' ') {
+      if (prev_space) return false;
+      prev_space = true;
+      prev_equals = false;
+      continue;
+    }
+    // An atom that looks like an encoded-word would be decoded by the reader.
+    if (!kAtext[c] || (prev_equals && c == '?')) return false;
+    prev_space = false;
+    prev_equals = c == '=';
+  }
+  return true;
+}
 
 // Fast path (Parser::fast_entry) character sets: a name atom, a local part, a domain.
 constexpr std::array<bool, 256> char_set(std::string_view extra) {
@@ -687,7 +718,7 @@ class Parser {
         too_deep_ = true;
       }
       handle(t);
-      if (t.type == TokType::kDelim && t.delim == ',') {
+      if (t.type == TokType::kDelim && (t.delim == ',' || t.delim == ':' || t.delim == ';')) {
         while (!stopped_ && fast_entry()) {
         }
       }
@@ -774,12 +805,7 @@ class Parser {
         case ';':
           extend_separator_run(t);
           finish_entry(t.begin);
-          if (group_name_.empty()) {
-            flush_pending_top_level();
-          } else {
-            emit_group();
-          }
-          group_name_.clear();
+          end_group();
           entry_start_ = t.end;
           break;
         default:
@@ -1043,11 +1069,12 @@ class Parser {
     if (text_after_address_) add_problem(entry_start_, end, "text-after-address");
   }
 
-  // Fast path, right after a ',' separator, for the everyday entry shapes
+  // Fast path, right after a ',', ':' or ';', for the everyday entry shapes
   //   Plain Name <local@domain>,   "Quoted, Name" <local@domain>,   local@domain,
-  // in printable ASCII with nothing to clean, unquote, decode or report: the same mailbox
-  // the token-by-token reading gives, read straight off the input. Anything else (or the
-  // last entry, which no ',' ends) returns false and takes the general path.
+  // optionally followed by a (plain comment), with nothing to clean, unquote, decode or
+  // report, ended by ',' or ';': the same mailbox the token-by-token reading gives, read
+  // straight off the input. Anything else (or the last entry) returns false and takes the
+  // general path. Every scan stops at the next top-level ',' so the pass stays linear.
   bool fast_entry() {
     const std::size_t n = s_.size();
     std::size_t p = tok_.position();
@@ -1056,10 +1083,13 @@ class Parser {
       return false;
     }
     while (p < n && is_wsp(s_[p])) ++p;
+    const std::size_t text_begin = p;
     std::string_view name;
+    bool quoted_name = false;
     std::size_t local_begin = p;
     std::size_t local_end = p;
     if (p < n && s_[p] == '"') {
+      quoted_name = true;
       std::size_t q = p + 1;
       while (q < n && s_[q] != '"') {
         const auto c = static_cast<unsigned char>(s_[q]);
@@ -1085,6 +1115,7 @@ class Parser {
       }
     }
     const bool angle = !name.empty();
+    const std::size_t name_end = p;
     if (angle) {
       while (p < n && is_wsp(s_[p])) ++p;
       if (p >= n || s_[p] != '<') return false;
@@ -1104,6 +1135,7 @@ class Parser {
       if (p >= n || s_[p] != '>') return false;
       ++p;
     }
+    const std::size_t text_end = p;
     while (p < n && is_wsp(s_[p])) ++p;
     // A trailing comment of plain words: part of the name after an angle address, the name
     // itself after a bare one (jsmime).
@@ -1115,10 +1147,38 @@ class Parser {
       ++p;
       while (p < n && is_wsp(s_[p])) ++p;
     }
-    if (p >= n || s_[p] != ',') return false;
-    // The entry ends at this ',': exactly what finish_entry would do with it.
+    if (p >= n || (s_[p] != ',' && s_[p] != ';')) return false;
+    // The entry ends at this ',' or ';': exactly what finish_entry (and end_group) would do.
     if (!count_entry(p)) return false;
-    if (angle) {
+    const std::string_view local = s_.substr(local_begin, local_end - local_begin);
+    if (visitor_ != nullptr && (comment.empty() || !angle)) {
+      // Straight from the input. The local part never needs quotes (kFastLocalChar); an
+      // atom name is a plain phrase (kFastNameChar is atext), a quoted one has nothing to
+      // escape: format_mailbox would give the input text itself when one space precedes '<'.
+      MailboxView view;
+      view.name = angle ? name : comment;
+      view.local_part = local;
+      view.domain = domain;
+      if (!angle && comment.empty()) {
+        view.formatted = s_.substr(text_begin, text_end - text_begin);
+      } else if (angle && comment.empty() && s_[name_end] == ' ' && s_[name_end + 1] == '<' &&
+                 (!quoted_name || !name_is_plain_phrase(name))) {
+        view.formatted = s_.substr(text_begin, text_end - text_begin);
+      }
+      visitor_->mailbox(view);
+    } else {
+      fast_emit(angle ? name : std::string_view(), comment, local, domain, p);
+    }
+    reset_entry();
+    if (s_[p] == ';') end_group();
+    entry_start_ = p + 1;
+    tok_.skip_to(p + 1);
+    return true;
+  }
+
+  void fast_emit(std::string_view name, std::string_view comment, std::string_view local,
+                 std::string_view domain, std::size_t end) {
+    if (!name.empty()) {
       name_.assign(name);
       if (!comment.empty()) {
         name_ += " (";
@@ -1128,15 +1188,10 @@ class Parser {
     } else {
       name_.assign(comment);
     }
-    const std::string_view local = s_.substr(local_begin, local_end - local_begin);
     address_.assign(local);
     address_.push_back('@');
     address_.append(domain);
-    emit_mailbox(local.size(), p);
-    reset_entry();
-    entry_start_ = p + 1;
-    tok_.skip_to(p + 1);
-    return true;
+    emit_mailbox(local.size(), end);
   }
 
   // Words of name characters (UTF-8 included) separated by single spaces, from `p` (moved
@@ -1190,6 +1245,16 @@ class Parser {
     return bounded_text(raw);
   }
 
+  // At a ';': the group ends (a ';' outside a group ends the top-level run).
+  void end_group() {
+    if (group_name_.empty()) {
+      flush_pending_top_level();
+    } else {
+      emit_group();
+    }
+    group_name_.clear();
+  }
+
   void emit_group() {
     if (visitor_ != nullptr) {
       visitor_->group_end();
@@ -1227,33 +1292,6 @@ class Parser {
   bool text_after_address_ = false, too_deep_ = false, has_text_ = false;
   bool stopped_ = false;
 };
-
-// RFC 5322 atext plus space: such a name needs no quotes.
-constexpr std::array<bool, 256> kAtext = [] {
-  std::array<bool, 256> table{};
-  for (std::size_t c = 0; c < table.size(); ++c) table[c] = is_atext(static_cast<unsigned char>(c));
-  return table;
-}();
-
-bool name_is_plain_phrase(std::string_view name) {
-  if (name.empty() || name.front() == ' ' || name.back() == ' ') return false;
-  bool prev_space = false;
-  bool prev_equals = false;
-  for (char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == ' ') {
-      if (prev_space) return false;
-      prev_space = true;
-      prev_equals = false;
-      continue;
-    }
-    // An atom that looks like an encoded-word would be decoded by the reader.
-    if (!kAtext[c] || (prev_equals && c == '?')) return false;
-    prev_space = false;
-    prev_equals = c == '=';
-  }
-  return true;
-}
 
 }  // namespace
 

@@ -73,10 +73,17 @@ std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& exte
     groups.push_back(PartyGroup{first[id]->party(), first[id]->consumer(), begin,
                                 begin + static_cast<std::ptrdiff_t>(sizes[id])});
   }
-  // Organisations with many people first (what the user needs to see), then in order of appearance.
-  std::stable_sort(groups.begin(), groups.end(),
-                   [](const PartyGroup& x, const PartyGroup& y) { return x.size() > y.size(); });
-  return groups;
+  // Organisations with many people first (what the user needs to see), then in order of
+  // appearance: a stable counting sort by size, descending (linear; most parties are single
+  // private people).
+  std::size_t largest = 0;
+  for (const PartyGroup& group : groups) largest = std::max(largest, group.size());
+  std::vector<std::size_t> start(largest + 2, 0);
+  for (const PartyGroup& group : groups) ++start[largest - group.size() + 1];
+  for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+  std::vector<PartyGroup> sorted(groups.size());
+  for (const PartyGroup& group : groups) sorted[start[largest - group.size()]++] = group;
+  return sorted;
 }
 
 json parties_json(const std::vector<PartyGroup>& groups, json& finding) {

@@ -243,11 +243,15 @@ class Collector final : public AddressVisitor {
       recipient.key = arena_.take();
       recipient.facts = domain.facts;
     }
-    // At most: the name quoted with every character escaped, " <", the address, ">".
-    std::string& display = arena_.open(2 * mailbox.name.size() + mailbox.local_part.size() +
-                                       mailbox.domain.size() + 6);
-    append_formatted_mailbox(mailbox, display);
-    recipient.display = arena_.take();
+    if (!mailbox.formatted.empty()) {
+      recipient.display = mailbox.formatted;  // a view into the draft's string
+    } else {
+      // At most: the name quoted with every character escaped, " <", the address, ">".
+      std::string& display = arena_.open(2 * mailbox.name.size() + mailbox.local_part.size() +
+                                         mailbox.domain.size() + 6);
+      append_formatted_mailbox(mailbox, display);
+      recipient.display = arena_.take();
+    }
     if (mailboxes_++ == 0) {
       first_ = recipient;  // kept once the entry is known not to be a single mailbox
       has_first_ = true;

@@ -67,11 +67,14 @@ struct ParsedAddressList {
 // known differences are listed with reasons in tests/conformance/known_deviations.json.
 ParsedAddressList parse_address_list(std::string_view text, const ParseLimits& limits = {});
 
-// A mailbox as the parser sees it: views valid only during the visitor call.
+// A mailbox as the parser sees it: views valid only during the visitor call, except
+// `formatted`, which points into the parsed text.
 struct MailboxView {
   std::string_view name;
   std::string_view local_part;
   std::string_view domain;
+  // When not empty: exactly what format_mailbox gives for this mailbox, as written in the input.
+  std::string_view formatted;
 };
 
 // Streaming form of parse_address_list: what it would return, without building it.
