@@ -15,6 +15,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Everything runs from main(), so bash has read the whole file before the first fuzzer starts
+# (editing the script during a 30-minute run cannot derail it).
+main() {
+
 seconds=1800
 jobs=1
 build=1
@@ -106,3 +110,6 @@ for target in "${targets[@]}"; do
   printf '%-14s %12s %8s %8s %8s  %s\n' "$target" "$execs" "$time_s" "$cov" "$ft" "$outcome"
 done
 exit $status
+}
+
+main "$@"
