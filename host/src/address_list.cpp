@@ -1086,9 +1086,25 @@ class Parser {
     const std::size_t text_begin = p;
     std::string_view name;
     bool quoted_name = false;
+    bool encoded_name = false;
     std::size_t local_begin = p;
     std::size_t local_end = p;
-    if (p < n && s_[p] == '"') {
+    if (p + 1 < n && s_[p] == '=' && s_[p + 1] == '?') {
+      // A run of encoded-words as the name: decoded and cleaned exactly as on_text does.
+      const std::size_t length = encoded_words_length(s_, p);
+      if (length == 0) return false;
+      scratch_.clear();
+      decode_rfc2047_into(s_.substr(p, length), scratch_);
+      scratch2_.clear();
+      clean(scratch_, scratch2_);
+      disp_.clear();
+      clean(scratch2_, disp_);
+      normalize_spaces(disp_, decoded_name_);
+      if (decoded_name_.empty()) return false;
+      name = decoded_name_;
+      encoded_name = true;
+      p += length;
+    } else if (p < n && s_[p] == '"') {
       quoted_name = true;
       std::size_t q = p + 1;
       while (q < n && s_[q] != '"') {
@@ -1149,6 +1165,7 @@ class Parser {
     }
     if (p >= n || (s_[p] != ',' && s_[p] != ';')) return false;
     // The entry ends at this ',' or ';': exactly what finish_entry (and end_group) would do.
+    if (encoded_name && !comment.empty()) return false;
     if (!count_entry(p)) return false;
     const std::string_view local = s_.substr(local_begin, local_end - local_begin);
     if (visitor_ != nullptr && (comment.empty() || !angle)) {
@@ -1161,8 +1178,8 @@ class Parser {
       view.domain = domain;
       if (!angle && comment.empty()) {
         view.formatted = s_.substr(text_begin, text_end - text_begin);
-      } else if (angle && comment.empty() && s_[name_end] == ' ' && s_[name_end + 1] == '<' &&
-                 (!quoted_name || !name_is_plain_phrase(name))) {
+      } else if (angle && !encoded_name && comment.empty() && s_[name_end] == ' ' &&
+                 s_[name_end + 1] == '<' && (!quoted_name || !name_is_plain_phrase(name))) {
         view.formatted = s_.substr(text_begin, text_end - text_begin);
       }
       visitor_->mailbox(view);
@@ -1276,7 +1293,7 @@ class Parser {
   std::vector<Mailbox> pending_;  // mailboxes of the current group (or top level)
   std::string group_name_;
   std::string display_, local_, address_, comment_, last_comment_, name_;
-  std::string disp_, addr_, scratch_, scratch2_, scratch_utf8_, quoted_;
+  std::string disp_, addr_, scratch_, scratch2_, scratch_utf8_, quoted_, decoded_name_;
   AddressVisitor* visitor_ = nullptr;
   std::vector<std::uint32_t> cps_a_, cps_b_;
   std::size_t entry_start_ = 0;
