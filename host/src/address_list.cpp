@@ -1142,10 +1142,27 @@ class Parser {
     }
     const std::size_t domain_begin = local_end + 1;
     std::size_t domain_end = domain_begin;
-    while (domain_end < n && kFastDomainChar[static_cast<unsigned char>(s_[domain_end])])
+    unsigned int bytes = 0;  // OR of every byte: UTF-8 when the high bit is set
+    bool label_empty = true;
+    bool labels_ok = true;  // no empty label (checked here for ASCII domains)
+    while (domain_end < n && kFastDomainChar[static_cast<unsigned char>(s_[domain_end])]) {
+      const char c = s_[domain_end];
+      bytes |= static_cast<unsigned char>(c);
+      if (c == '.') {
+        labels_ok = labels_ok && !label_empty;
+        label_empty = true;
+      } else {
+        label_empty = false;
+      }
       ++domain_end;
+    }
     const std::string_view domain = s_.substr(domain_begin, domain_end - domain_begin);
-    if (!valid_domain(domain) || !is_clean_text(domain)) return false;
+    if ((bytes & 0x80U) == 0) {
+      // ASCII letters, digits, '-' and '.': valid_domain reduces to the label check.
+      if (!labels_ok || label_empty) return false;
+    } else if (!valid_domain(domain) || !is_clean_text(domain)) {
+      return false;
+    }
     p = domain_end;
     if (angle) {
       if (p >= n || s_[p] != '>') return false;
@@ -1216,9 +1233,13 @@ class Parser {
   std::string_view fast_words(std::size_t& p) const {
     const std::size_t n = s_.size();
     const std::size_t begin = p;
+    unsigned int bytes = 0;  // OR of every byte: UTF-8 when the high bit is set
     for (;;) {
       if (p >= n || !kFastNameChar[static_cast<unsigned char>(s_[p])]) return {};
-      while (p < n && kFastNameChar[static_cast<unsigned char>(s_[p])]) ++p;
+      while (p < n && kFastNameChar[static_cast<unsigned char>(s_[p])]) {
+        bytes |= static_cast<unsigned char>(s_[p]);
+        ++p;
+      }
       if (p + 1 < n && s_[p] == ' ' && kFastNameChar[static_cast<unsigned char>(s_[p + 1])]) {
         ++p;
         continue;
@@ -1226,7 +1247,8 @@ class Parser {
       break;
     }
     const std::string_view words = s_.substr(begin, p - begin);
-    return is_clean_text(words) ? words : std::string_view();
+    // Printable ASCII is clean text.
+    return (bytes & 0x80U) == 0 || is_clean_text(words) ? words : std::string_view();
   }
 
   // Enforces max_entries: past it, the rest of the input is one problem and parsing stops.

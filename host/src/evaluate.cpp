@@ -97,19 +97,25 @@ json parties_json(const std::vector<PartyGroup>& groups, json& finding) {
       omitted_recipients += group.size();
       continue;
     }
+    // Built in place (an initializer list would copy every value once more).
     json recipients = json::array();
+    auto& list = recipients.get_ref<json::array_t&>();
+    list.reserve(std::min(group.size(), kMaxListedRecipients - listed));
     for (auto member = group.begin; member != group.end; ++member) {
       if (listed < kMaxListedRecipients) {
-        recipients.push_back((*member)->display);
+        list.emplace_back((*member)->display);
         ++listed;
       } else {
         ++omitted_recipients;
       }
     }
-    parties.push_back({{"party", group.party},
-                       {"kind", group.consumer ? "private" : "organisation"},
-                       {"size", group.size()},
-                       {"recipients", std::move(recipients)}});
+    json party(json::value_t::object);
+    auto& fields = party.get_ref<json::object_t&>();
+    fields.emplace("party", group.party);
+    fields.emplace("kind", group.consumer ? "private" : "organisation");
+    fields.emplace("size", group.size());
+    fields.emplace("recipients", std::move(recipients));
+    parties.get_ref<json::array_t&>().push_back(std::move(party));
   }
   finding["omittedParties"] = omitted_parties;
   finding["omittedRecipients"] = omitted_recipients;

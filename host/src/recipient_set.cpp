@@ -204,6 +204,12 @@ class Collector final : public AddressVisitor {
   void add_field(const std::vector<std::string>& entries, Field field) {
     field_ = field;
     for (const std::string& entry : entries) {
+      // Room for a big list up front (an address rarely takes fewer than 16 bytes).
+      // (Geometric, so many big strings still cost linear time.)
+      const std::size_t room = set_.recipients.size() + entry.size() / 16;
+      if (entry.size() > 4096 && room > set_.recipients.capacity()) {
+        set_.recipients.reserve(std::max(room, 2 * set_.recipients.capacity()));
+      }
       mailboxes_ = 0;
       groups_ = 0;
       has_first_ = false;
