@@ -24,6 +24,8 @@ def main():
     parser.add_argument("--protocol-tests", required=True)
     parser.add_argument("--vectors", required=True)
     args = parser.parse_args()
+    args.host = os.path.abspath(args.host)  # the protocol tests run from their own directory
+    args.vectors = os.path.abspath(args.vectors)
 
     scratch = tempfile.mkdtemp(prefix="bccshield-valgrind-")
     wrapper = os.path.join(scratch, "bccshield-host-under-valgrind")
