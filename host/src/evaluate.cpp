@@ -260,6 +260,8 @@ Verdict evaluate(const Draft& draft, const Policy& policy) {
 
   check_reply_exposure(draft, set, classifier, context);
 
+  // Text Thunderbird ignores next to real addresses is shown with the unreadable entries.
+  for (const Recipient& ignored : set.ignored_text) unparsable.push_back(&ignored);
   if (!unparsable.empty()) {
     json entries = json::array();
     for (std::size_t i = 0; i < unparsable.size() && i < kMaxListedRecipients; ++i) {

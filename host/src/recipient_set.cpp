@@ -225,7 +225,11 @@ class Collector final : public AddressVisitor {
         recipient.field = field;
         recipient.display = arena_.store(problem.text);
         recipient.problem = arena_.store(problem.reason);
-        keep(recipient);
+        if (problem_is_ignored_text(problem.reason)) {
+          set_.ignored_text.push_back(recipient);
+        } else {
+          keep(recipient);
+        }
       }
     }
   }

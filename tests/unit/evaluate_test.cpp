@@ -183,6 +183,22 @@ TEST(Evaluate, UnparsableEntryIsAFindingAndIsNotLost) {
   EXPECT_EQ(verdict.rewrite->bcc.size(), 2U);
 }
 
+TEST(Evaluate, TextThunderbirdIgnoresIsShownButNeverBecomesARecipient) {
+  // jsmime drops an address written where a group name goes, and text after an angle address.
+  Draft draft = draft_to(
+      {"<dropped@evil.example>: member@acme.example;", "<kept@acme.example>after@evil.example"});
+  const Verdict verdict = evaluate(draft, Policy::defaults());
+  const Finding* finding = find_rule(verdict, rule_unparsable_recipient);
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->data["count"], 2);
+  EXPECT_EQ(finding->data["entries"][0]["reason"], "address-as-group-name");
+  EXPECT_EQ(finding->data["entries"][1]["reason"], "text-after-address");
+  EXPECT_EQ(verdict.summary.unparsable_entries, 0);
+  ASSERT_TRUE(verdict.rewrite.has_value());
+  EXPECT_EQ(verdict.rewrite->bcc,
+            (std::vector<std::string>{"member@acme.example", "kept@acme.example"}));
+}
+
 TEST(Evaluate, DecisionIsTheStrictestAction) {
   Policy policy = Policy::defaults();
   policy.rules[rule_exposed_parties].action = Action::Justify;
@@ -253,7 +269,9 @@ std::vector<std::string> identities(const std::string& entry) {
     const std::string key = recipient_key(mailbox);
     ids.push_back(!key.empty() ? key : "raw:" + (single ? entry : format_mailbox(mailbox)));
   }
-  for (const ParseProblem& problem : parsed.problems) ids.push_back("raw:" + problem.text);
+  for (const ParseProblem& problem : parsed.problems) {
+    if (!problem_is_ignored_text(problem.reason)) ids.push_back("raw:" + problem.text);
+  }
   return ids;
 }
 

@@ -50,6 +50,13 @@ struct ParseProblem {
   std::string reason;  // stable id, see above
 };
 
+// True for the reasons above that flag ignored text next to returned mailboxes: that text is
+// not a recipient (Thunderbird does not deliver to it) and must not be sent back as one.
+inline bool problem_is_ignored_text(std::string_view reason) {
+  return reason == "missing-group-name" || reason == "address-as-group-name" ||
+         reason == "text-after-address";
+}
+
 struct ParseLimits {
   std::size_t max_input_bytes = 8U * 1024U * 1024U;  // larger inputs are refused whole
   std::size_t max_comment_depth = 64;                // deeper nesting is an error, not recursion

@@ -73,8 +73,11 @@ class Classifier {
 // and do not copy a RecipientSet (moving it is fine).
 struct RecipientSet {
   std::vector<Recipient> recipients;  // unique, in order of appearance
-  std::deque<std::string> arena;      // keys and display texts that are not a whole input string,
-                                      // packed into chunks that never reallocate
+  // Text the parser flagged and Thunderbird ignores (problem_is_ignored_text): shown to the
+  // user with the unreadable entries, never a recipient, never in the rewrite.
+  std::vector<Recipient> ignored_text;
+  std::deque<std::string> arena;  // keys and display texts that are not a whole input string,
+                                  // packed into chunks that never reallocate
   RecipientSet() = default;
   RecipientSet(RecipientSet&&) = default;
   RecipientSet& operator=(RecipientSet&&) = default;
