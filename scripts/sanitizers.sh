@@ -21,10 +21,7 @@ echo "== asan: configure and build"
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j2
 echo "== asan: tests"
-# Wall-clock assertions mean nothing at ASan's speed on a shared machine: the tests that time
-# (AddressList.*Quickly, *GrowsLinearly) run in the normal suite; bench/ measures the rest.
-ctest --preset asan --label-exclude 'e2e|slow|outlook|install|extension|valgrind' \
-  --exclude-regex "${BCCSHIELD_SANITIZER_SKIP:-Quickly|GrowsLinearly}" --output-on-failure
+ctest --preset asan --label-exclude 'e2e|slow|outlook|install|extension|valgrind' --output-on-failure
 
 if [[ $run_valgrind == 1 ]]; then
   echo "== valgrind: configure and build (no sanitizers)"

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -343,14 +342,8 @@ TEST(AddressList, AddressWithoutDomainIsTheLocalPart) {
 
 // --- Pathological input: linear, bounded, never a crash ------------------------------------
 
-template <typename F>
-double seconds(F&& f) {
-  const auto start = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-TEST(AddressList, PathologicalInputsFinishQuickly) {
+// Tests do not time: bench/pathological_bench.cpp measures that these stay linear.
+TEST(AddressList, PathologicalInputsHaveADefinedOutcome) {
   const std::vector<std::string> inputs = {
       std::string(100000, '('),
       "a@x.example " + std::string(100000, '('),
@@ -365,30 +358,13 @@ TEST(AddressList, PathologicalInputsFinishQuickly) {
       std::string(1000, '\0') + "\r\r\n\n" + std::string(1000, '\xff'),
   };
   for (const std::string& input : inputs) {
-    ParsedAddressList parsed;
-    const double took = seconds([&] { parsed = parse_address_list(input); });
-    EXPECT_LT(took, 2.0) << input.substr(0, 20);
+    const ParsedAddressList parsed = parse_address_list(input);
     for (const ParseProblem& p : parsed.problems) EXPECT_LE(p.text.size(), 200U);
   }
   // Commas only: empty elements, nothing to report.
   const ParsedAddressList commas = parse_address_list(std::string(1000000, ','));
   EXPECT_TRUE(commas.entries.empty());
   EXPECT_TRUE(commas.problems.empty());
-}
-
-TEST(AddressList, TimeGrowsLinearly) {
-  const auto header = [](std::size_t n) {
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i)
-      out += "\"Name, " + std::to_string(i) + "\" <user" + std::to_string(i) + "@d.example>, ";
-    return out;
-  };
-  const std::string small = header(20000);
-  const std::string big = header(80000);
-  parse_address_list(small);  // warm up
-  const double t_small = seconds([&] { parse_address_list(small); });
-  const double t_big = seconds([&] { parse_address_list(big); });
-  EXPECT_LT(t_big, 4.0 * t_small * 3.0 + 0.05);  // 4x the input, generous noise margin
 }
 
 // --- Wrong-domain tricks: the domain is the one mail is delivered to -----------------------
