@@ -18,6 +18,12 @@ fi
 echo "== format check"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
+echo "== sanitizers: unit, protocol and fuzz regressions under ASan + UBSan (build/asan)"
+scripts/sanitizers.sh --asan-only
+
+echo "== fuzz smoke: every libFuzzer target for a few seconds (build/fuzz)"
+scripts/fuzz.sh --smoke
+
 echo "== tests"
 # The package install test changes /etc: it runs only where that is allowed (CI, or by choice).
 export BCCSHIELD_SYSTEM_TESTS=${BCCSHIELD_SYSTEM_TESTS:-${CI:+1}}
