@@ -47,7 +47,10 @@ std::optional<std::string> normalize_domain(std::string_view domain) {
   std::string ascii(output.get());
   std::transform(ascii.begin(), ascii.end(), ascii.begin(), ascii_lower);
   while (!ascii.empty() && ascii.back() == '.') ascii.pop_back();
-  if (ascii.empty()) return std::nullopt;
+  // libidn2 lets empty labels through ("Bücher...example"): refuse them as the ASCII path does.
+  if (ascii.empty() || ascii.find("..") != std::string::npos || ascii.front() == '.') {
+    return std::nullopt;
+  }
   return ascii;
 }
 
