@@ -16,9 +16,11 @@ namespace {
 
 std::string framed_check(int recipients) {
   nlohmann::json request = {{"type", "check"}, {"id", 1}};
-  request["draft"] = {{"from", "Accueil <accueil@tourisme-vallee.fr>"}, {"to", nlohmann::json::array()}};
+  request["draft"] = {{"from", "Accueil <accueil@tourisme-vallee.fr>"},
+                      {"to", nlohmann::json::array()}};
   for (int i = 0; i < recipients; ++i) {
-    request["draft"]["to"].push_back("Visiteur " + std::to_string(i) + " <visiteur" + std::to_string(i) + "@gmail.com>");
+    request["draft"]["to"].push_back("Visiteur " + std::to_string(i) + " <visiteur" +
+                                     std::to_string(i) + "@gmail.com>");
   }
   const std::string body = request.dump();
   const auto length = static_cast<std::uint32_t>(body.size());
@@ -56,13 +58,15 @@ void BM_HostProcessCheck(benchmark::State& state) {
     close(to_child[1]);  // like sendNativeMessage: EOF after the message
     char buffer[65536];
     std::size_t received = 0;
-    for (ssize_t n; (n = read(from_child[0], buffer, sizeof buffer)) > 0;) received += static_cast<std::size_t>(n);
+    for (ssize_t n; (n = read(from_child[0], buffer, sizeof buffer)) > 0;)
+      received += static_cast<std::size_t>(n);
     close(from_child[0]);
     int status = 0;
     rusage usage{};
     wait4(pid, &status, 0, &usage);
     peak_kib = std::max(peak_kib, usage.ru_maxrss);
-    if (received < 100 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) state.SkipWithError("host failed");
+    if (received < 100 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      state.SkipWithError("host failed");
   }
   state.counters["peak_rss_KiB"] = static_cast<double>(peak_kib);
 }

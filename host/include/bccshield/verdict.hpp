@@ -11,7 +11,7 @@
 namespace bccshield {
 
 struct Finding {
-  std::string rule;     // stable rule id (policy.hpp)
+  std::string rule;  // stable rule id (policy.hpp)
   Action action = Action::Warn;
   nlohmann::json data;  // counts, parties, recipients: what the extension turns into sentences
 };
