@@ -514,6 +514,10 @@ std::size_t encoded_words_length(std::string_view s, std::size_t pos) {
     if ((enc != 'B' && enc != 'b' && enc != 'Q' && enc != 'q') || s[r + 2] != '?') break;
     r = s.find('?', r + 3);
     if (r == kNpos || r + 1 >= s.size() || s[r + 1] != '=') break;
+    // RFC 2047 5(3): no specials or spaces inside an encoded-word in a phrase. Thunderbird's
+    // compose window does not decode, so for it such characters are structure: read the word
+    // as plain text, or the host could see another address than the one mail goes to.
+    if (s.substr(q, r + 2 - q).find_first_of(" \t\"<>(),;:@\\[]") != kNpos) break;
     end = r + 2;
     p = end;
     first = false;

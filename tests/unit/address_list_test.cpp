@@ -396,7 +396,12 @@ TEST(WrongDomain, EncodedWordWithAtInNameNeverCreatesAnAddress) {
   const Mailbox m = only_mailbox("=?UTF-8?Q?a=40evil.example?= <x@corp.example>");
   EXPECT_EQ(m.name, "a@evil.example");
   EXPECT_EQ(m.address(), "x@corp.example");
-  EXPECT_EQ(only_mailbox("=?UTF-8?Q?a@b.c,?= <b@b.c>").address(), "b@b.c");
+  // A raw '@' or ',' inside an encoded-word (RFC 2047 forbids it) is structure, as in
+  // Thunderbird's compose window, which does not decode: the domains are the ones mail goes to.
+  const auto split = parse_address_list("=?UTF-8?Q?a@b.c,?= <b@b.c>").mailboxes();
+  ASSERT_EQ(split.size(), 2U);
+  EXPECT_EQ(split[0].domain, "b.c");
+  EXPECT_EQ(split[1].address(), "b@b.c");
   const ParsedAddressList alone = parse_address_list("=?UTF-8?Q?a=40corp.example?=");
   EXPECT_TRUE(alone.entries.empty());
   EXPECT_EQ(reasons(alone), (Strings{"no-address"}));
@@ -406,7 +411,8 @@ TEST(WrongDomain, EncodedWordWithAngleInNameNeverCreatesAnAddress) {
   const Mailbox m = only_mailbox("=?UTF-8?B?PGFAY29ycC5leGFtcGxlPg==?= <y@evil.example>");
   EXPECT_EQ(m.name, "<a@corp.example>");
   EXPECT_EQ(m.domain, "evil.example");
-  EXPECT_EQ(only_mailbox("=?UTF-8?Q?=3C@b.c?= <a@b.c>").name, "<@b.c");
+  // With a raw '@' the word is not an encoded-word at all (RFC 2047 5(3)): kept as written.
+  EXPECT_EQ(only_mailbox("=?UTF-8?Q?=3C@b.c?= <a@b.c>").name, "=?UTF-8?Q?=3C@b.c?=");
 }
 
 TEST(WrongDomain, EncodedWordInAddressIsNotDecoded) {
