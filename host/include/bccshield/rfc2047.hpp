@@ -2,6 +2,7 @@
 // RFC 2047 encoded-word decoding, for display text only (never applied to addresses).
 // Hand-written charset tables (no iconv: the core also builds with Emscripten).
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,8 @@ void decode_rfc2047_into(std::string_view text, std::string& out);
 // Appends `bytes` as UTF-8, replacing each invalid sequence (maximal subpart) by U+FFFD.
 // Returns true when something was replaced.
 bool append_valid_utf8(std::string_view bytes, std::string& out);
+
+// Appends one Unicode code point as UTF-8.
+void append_code_point(std::uint32_t code_point, std::string& out);
 
 }  // namespace bccshield
