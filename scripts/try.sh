@@ -5,14 +5,16 @@
 # Without a display, the same scenario runs headless and prints what happened.
 # Your real Thunderbird profile and HOME are never touched.
 #   scripts/try.sh [--locale fr] [--recipients 280] [--headless]
-# Needs (Debian): thunderbird python3-aiosmtpd cmake, and the host's build dependencies.
+# Installs what is missing (Debian packages: the build tools, thunderbird, xvfb, python3-aiosmtpd)
+# and builds only the host and the XPI, in build/try (no tests, benchmarks or Outlook engine).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PRESET=${BCCSHIELD_PRESET:-dev}
-BUILD="$ROOT/build/$PRESET"
+BUILD="$ROOT/build/try"
 cd "$ROOT"
-cmake --preset "$PRESET" >/dev/null
-cmake --build --preset "$PRESET" --target bccshield_host bccshield_xpi
+scripts/install-deps.sh try
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBCCSHIELD_BUILD_TESTS=OFF \
+  -DBCCSHIELD_BUILD_BENCHMARKS=OFF -DBCCSHIELD_BUILD_OUTLOOK=OFF >/dev/null
+cmake --build "$BUILD" -j2 --target bccshield_host bccshield_xpi
 exec /usr/bin/python3 "$ROOT/tests/e2e/try_bccshield.py" \
   --host "$BUILD/host/bccshield-host" --xpi "$BUILD/extension/bccshield.xpi" \
   --artifacts "${BCCSHIELD_ARTIFACTS:-$BUILD/artifacts/try}" "$@"
