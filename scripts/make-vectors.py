@@ -75,7 +75,7 @@ def main():
     host = sys.argv[2] if len(sys.argv) == 3 and sys.argv[1] == "--update" else None
     for name, (d, policy) in CASES.items():
         base = os.path.join(VECTORS, f"check-{name}")
-        request = {"protocolVersion": 1, "id": name, "type": "check", "client": "thunderbird/153.7.0", "draft": d}
+        request = {"protocolVersion": 2, "id": name, "type": "check", "client": "thunderbird/153.7.0", "draft": d}
         with open(base + ".request.json", "w", encoding="utf-8") as f:
             json.dump(request, f, ensure_ascii=False, indent=2)
             f.write("\n")

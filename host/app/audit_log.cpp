@@ -75,21 +75,40 @@ void AuditLog::load_once() {
   if (!config_.problem.empty()) std::cerr << "bccshield-host: " << config_.problem << "\n";
 }
 
-void AuditLog::write(const nlohmann::json& event) {
+void AuditLog::check(const CheckRecord& record) {
   load_once();
+  const Verdict& verdict = record.verdict;
+  nlohmann::json rules = nlohmann::json::array();
+  for (const Finding& finding : verdict.findings) rules.push_back(finding.rule());
+  nlohmann::json line = {{"event", "check"},
+                         {"checkId", record.check_id},
+                         {"decision", to_string(verdict.decision)},
+                         {"rules", std::move(rules)},
+                         {"composeType", to_string(record.compose_type)},
+                         {"client", record.client},
+                         {"summary", to_json(verdict.summary)},
+                         {"policySource", record.policy_status.source},
+                         {"policyStatus", to_string(record.policy_status.state)}};
+  // Addresses never reach the disk in clear: only keyed hashes of their comparison keys.
+  if (secret_ && verdict.keys) line["addresses"] = pseudonymise_keys(*verdict.keys, *secret_);
+  write(std::move(line));
+}
+
+void AuditLog::report(const ReportRecord& record) {
+  load_once();
+  nlohmann::json line = {
+      {"event", "report"}, {"checkId", record.check_id}, {"choice", record.choice}};
+  if (!record.reason.empty()) {
+    line["reason"] = secret_ ? scrub_addresses(record.reason, *secret_)
+                             : std::string("(reason withheld: no audit key)");
+  }
+  if (!record.client.empty()) line["client"] = record.client;
+  write(std::move(line));
+}
+
+void AuditLog::write(nlohmann::json line) {
   const std::optional<AuditSecret>& secret = secret_;
   const AuditConfig& config = config_;
-
-  nlohmann::json line = event;
-  if (auto draft = line.find("draft"); draft != line.end()) {
-    // Addresses never reach the disk in clear: only keyed hashes of their comparison keys.
-    if (secret) line["addresses"] = pseudonymise_draft(*draft, *secret);
-    line.erase("draft");
-  }
-  if (auto reason = line.find("reason"); reason != line.end() && reason->is_string()) {
-    *reason = secret ? scrub_addresses(reason->get<std::string>(), *secret)
-                     : std::string("(reason withheld: no audit key)");
-  }
   if (secret) line["keyId"] = secret->key_id();
   line["time"] = utc_now();
   const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

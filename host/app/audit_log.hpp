@@ -8,6 +8,7 @@
 
 #include "audit_config.hpp"
 #include "audit_secret.hpp"
+#include "bccshield/protocol.hpp"
 
 namespace bccshield {
 
@@ -15,16 +16,18 @@ namespace bccshield {
 // ~/.local/state/bccshield/audit.jsonl.
 std::optional<std::filesystem::path> default_audit_log_path();
 
-class AuditLog {
+class AuditLog final : public AuditSink {
  public:
   explicit AuditLog(std::filesystem::path file);
-  // Appends one line. Addresses in the event's "draft" are replaced by keyed hashes first
-  // ("addresses": {"from", "to", "cc", "bcc", "original"}), addresses typed in a "reason" too.
+  // Each appends one line. Recipients appear only as keyed hashes of the engine's keys
+  // ("addresses": {"from", "to", "cc", "bcc", "original"}); addresses typed in a reason too.
   // Failures are reported on stderr (without any address) and never stop a check.
-  void write(const nlohmann::json& event);
+  void check(const CheckRecord& record) override;
+  void report(const ReportRecord& record) override;
 
  private:
   void load_once();
+  void write(nlohmann::json line);
 
   std::filesystem::path file_;
   bool loaded_ = false;

@@ -1,8 +1,5 @@
 #include "audit_pseudonym.hpp"
 
-#include <algorithm>
-#include <unordered_set>
-
 #include "bccshield/address_list.hpp"
 #include "bccshield/recipient_set.hpp"
 
@@ -18,35 +15,9 @@ std::string trimmed(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
-void append_field(const json& value, const AuditSecret& secret, json& out,
-                  std::unordered_set<std::string>& seen) {
-  auto add_text = [&](const std::string& text) {
-    for (const std::string& key : audit_address_keys(text)) {
-      std::string hashed = secret.hash(key);
-      if (seen.insert(hashed).second) out.push_back(std::move(hashed));
-    }
-  };
-  if (value.is_string()) {
-    add_text(value.get<std::string>());
-  } else if (value.is_array()) {
-    for (const json& item : value) {
-      if (item.is_string()) add_text(item.get<std::string>());
-    }
-  }
-}
-
-json pseudonymise_fields(const json& source, const AuditSecret& secret, bool with_bcc) {
-  json out = json::object();
-  for (const char* field : {"from", "to", "cc", "bcc"}) {
-    if (!with_bcc && std::string_view(field) == "bcc") continue;
-    json hashes = json::array();
-    std::unordered_set<std::string> seen;
-    if (source.is_object()) {
-      if (auto found = source.find(field); found != source.end())
-        append_field(*found, secret, hashes, seen);
-    }
-    out[field] = std::move(hashes);
-  }
+json hashes(const std::vector<std::string>& keys, const AuditSecret& secret) {
+  json out = json::array();
+  for (const std::string& key : keys) out.push_back(secret.hash(key));
   return out;
 }
 
@@ -61,15 +32,10 @@ std::vector<std::string> audit_address_keys(std::string_view text) {
   std::vector<std::string> keys;
   const ParsedAddressList parsed = parse_address_list(text);
   for (const Mailbox& mailbox : parsed.mailboxes()) {
+    // The engine's recipient key (local part case-folded): a DPO looking up "Anne.Martin@x"
+    // finds "anne.martin@x".
     std::string key = recipient_key(mailbox);
     if (key.empty()) key = trimmed(mailbox.address());
-    // Local parts are case-insensitive at every provider people use: a DPO looking up
-    // "Anne.Martin@x" must find "anne.martin@x". (ASCII only: the engine keeps UTF-8 as is.)
-    const auto at = key.rfind('@');
-    std::transform(
-        key.begin(),
-        at == std::string::npos ? key.end() : key.begin() + static_cast<std::ptrdiff_t>(at),
-        key.begin(), [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
     if (!key.empty()) keys.push_back(std::move(key));
   }
   for (const ParseProblem& problem : parsed.problems) {
@@ -79,12 +45,14 @@ std::vector<std::string> audit_address_keys(std::string_view text) {
   return keys;
 }
 
-json pseudonymise_draft(const json& draft, const AuditSecret& secret) {
-  json out = pseudonymise_fields(draft, secret, true);
-  if (draft.is_object()) {
-    if (auto original = draft.find("original"); original != draft.end() && original->is_object()) {
-      out["original"] = pseudonymise_fields(*original, secret, false);
-    }
+json pseudonymise_keys(const RecipientKeys& keys, const AuditSecret& secret) {
+  json out = {{"from", keys.from.empty() ? json::array() : json::array({secret.hash(keys.from)})},
+              {"to", hashes(keys.to, secret)},
+              {"cc", hashes(keys.cc, secret)},
+              {"bcc", hashes(keys.bcc, secret)}};
+  if (!keys.original_to.empty() || !keys.original_cc.empty()) {
+    out["original"] = {{"to", hashes(keys.original_to, secret)},
+                       {"cc", hashes(keys.original_cc, secret)}};
   }
   return out;
 }

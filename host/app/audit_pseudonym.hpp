@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audit_secret.hpp"
+#include "bccshield/verdict.hpp"
 
 namespace bccshield {
 
@@ -15,9 +16,9 @@ namespace bccshield {
 // could not be parsed.
 std::vector<std::string> audit_address_keys(std::string_view text);
 
-// {"from": [h...], "to": [...], "cc": [...], "bcc": [...], "original": {...}} from a draft's raw
-// strings. Each list keeps one hash per distinct address, in order of appearance.
-nlohmann::json pseudonymise_draft(const nlohmann::json& draft, const AuditSecret& secret);
+// {"from": [h], "to": [...], "cc": [...], "bcc": [...], "original": {"to", "cc"}} from the keys
+// the engine computed: one hash per distinct recipient, in the field where it first appears.
+nlohmann::json pseudonymise_keys(const RecipientKeys& keys, const AuditSecret& secret);
 
 // Free text (a typed reason): every word that looks like an address becomes "[address <hash>]".
 std::string scrub_addresses(std::string_view text, const AuditSecret& secret);

@@ -12,7 +12,7 @@ namespace {
 
 namespace po = boost::program_options;
 constexpr std::size_t kMaxCheckInputBytes = 64U * 1024U * 1024U;
-constexpr const char* kUsage = "bccshield-host check [--policy FILE] [--eml] [FILE|-]";
+constexpr const char* kUsage = "bccshield-host check [--policy FILE] [--eml] [--wire] [FILE|-]";
 
 }  // namespace
 
@@ -21,6 +21,7 @@ int run_check(const Arguments& arguments) {
   options.add_options()("help,h", "this text")("policy", po::value<std::string>(),
                                                "policy file to apply")(
       "eml", "the input is an RFC 5322 message, not a JSON draft")(
+      "wire", "print the result as the extension receives it (recipients by index)")(
       "input", po::value<std::string>()->default_value("-"), "draft file, or - for standard input");
   po::positional_options_description positional;
   positional.add("input", 1);
@@ -53,8 +54,10 @@ int run_check(const Arguments& arguments) {
     return exit_usage;
   }
   const Verdict verdict = evaluate(draft, runtime.context.policy);
-  nlohmann::json output = to_json(verdict);
-  output["policy"] = runtime.context.policy_status.to_json();
+  // For people, every recipient written out; --wire: the reply's indices (PROTOCOL.md).
+  nlohmann::json output =
+      values->count("wire") != 0 ? to_json(verdict) : to_readable_json(verdict, draft);
+  output["policy"] = to_json(runtime.context.policy_status);
   std::cout << output.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return verdict.decision == Action::Allow ? exit_ok : exit_flagged;
 }

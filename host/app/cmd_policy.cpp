@@ -155,8 +155,8 @@ int verify(const Arguments& arguments) {
 
 int status() {
   const LoadedPolicy loaded = load_policy(policy_location(std::nullopt));
-  std::cout << loaded.status.to_json().dump(2) << "\n";
-  return loaded.status.status == "error" ? exit_flagged : exit_ok;
+  std::cout << to_json(loaded.status).dump(2) << "\n";
+  return loaded.status.state == PolicyState::Error ? exit_flagged : exit_ok;
 }
 
 int thunderbird(const Arguments& arguments) {

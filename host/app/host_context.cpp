@@ -26,17 +26,16 @@ HostRuntime make_host_runtime(const std::optional<std::filesystem::path>& policy
   LoadedPolicy loaded = load_policy(policy_location(policy_file));
   runtime.context.policy = std::move(loaded.policy);
   runtime.context.policy_status = std::move(loaded.status);
-  if (runtime.context.policy_status.status == "error") {
+  if (const auto& refusal = runtime.context.policy_status.error) {
     // Shown in Thunderbird's error console; the message names the file, never an address.
-    std::cerr << "bccshield-host: policy refused, built-in defaults apply: "
-              << runtime.context.policy_status.error.value("message", "") << "\n";
+    std::cerr << "bccshield-host: policy refused, built-in defaults apply: " << refusal->message
+              << "\n";
   }
   runtime.context.new_check_id = random_check_id;
   if (with_audit) {
     if (auto path = default_audit_log_path()) {
       runtime.audit_log = std::make_unique<AuditLog>(*path);
-      AuditLog* log = runtime.audit_log.get();
-      runtime.context.audit = [log](const nlohmann::json& event) { log->write(event); };
+      runtime.context.audit = runtime.audit_log.get();
     }
   }
   return runtime;

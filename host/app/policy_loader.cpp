@@ -20,14 +20,10 @@ std::optional<fs::path> env_path(const char* name) {
   return fs::path(value);
 }
 
-LoadedPolicy refused(const fs::path& file, ErrorCode code, const std::string& message) {
+LoadedPolicy refused(const fs::path& file, ErrorCode code, const std::string& message,
+                     const std::string& field = {}) {
   LoadedPolicy loaded;
-  loaded.status.status = "error";
-  loaded.status.source = file.string();
-  loaded.status.error = {{"code", static_cast<int>(code)},
-                         {"name", error_name(code)},
-                         {"message", message},
-                         {"file", file.string()}};
+  loaded.status = PolicyStatus::refused(file.string(), code, message, field);
   return loaded;
 }
 
@@ -82,12 +78,12 @@ LoadedPolicy load_policy(const PolicyLocation& location) {
   try {
     LoadedPolicy loaded;
     loaded.policy = policy_from_text(content);
-    loaded.status.status = "ok";
+    loaded.status.state = PolicyState::Ok;
     loaded.status.source = location.file.string();
     loaded.status.signature_verified = verified;
     return loaded;
   } catch (const PolicyError& error) {
-    return refused(location.file, ErrorCode::PolicyInvalid, error.what());
+    return refused(location.file, ErrorCode::PolicyInvalid, error.what(), error.field());
   }
 }
 

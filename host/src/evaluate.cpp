@@ -10,12 +10,6 @@
 namespace bccshield {
 namespace {
 
-using nlohmann::json;
-
-// Findings list recipients for the popup; past this many the rest are only counted, which
-// keeps a reply for tens of thousands of recipients under Thunderbird's 1 MiB frame limit.
-constexpr std::size_t kMaxListedRecipients = 1000;
-
 struct PartyGroup {
   std::string_view party;
   bool consumer = false;
@@ -86,52 +80,47 @@ std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& exte
   return sorted;
 }
 
-json parties_json(const std::vector<PartyGroup>& groups, json& finding) {
-  json parties = json::array();
-  std::size_t listed = 0;
-  std::size_t omitted_parties = 0;
-  std::size_t omitted_recipients = 0;
-  for (const PartyGroup& group : groups) {
-    if (listed >= kMaxListedRecipients) {
-      ++omitted_parties;
-      omitted_recipients += group.size();
-      continue;
-    }
-    // Built in place (an initializer list would copy every value once more).
-    json recipients = json::array();
-    auto& list = recipients.get_ref<json::array_t&>();
-    list.reserve(std::min(group.size(), kMaxListedRecipients - listed));
-    for (auto member = group.begin; member != group.end; ++member) {
-      if (listed < kMaxListedRecipients) {
-        list.emplace_back((*member)->display);
-        ++listed;
-      } else {
-        ++omitted_recipients;
-      }
-    }
-    json party(json::value_t::object);
-    auto& fields = party.get_ref<json::object_t&>();
-    fields.emplace("party", group.party);
-    fields.emplace("kind", group.consumer ? "private" : "organisation");
-    fields.emplace("size", group.size());
-    fields.emplace("recipients", std::move(recipients));
-    parties.get_ref<json::array_t&>().push_back(std::move(party));
-  }
-  finding["omittedParties"] = omitted_parties;
-  finding["omittedRecipients"] = omitted_recipients;
-  return parties;
+// Views stay valid: displays point into the draft or into the set's arena, which the verdict
+// takes over (a deque's elements do not move with it).
+RecipientRef ref(const Recipient& recipient) {
+  if (recipient.whole) return RecipientRef{recipient.source, {}};
+  return RecipientRef{RecipientRef::no_source, recipient.display};
 }
 
-json display_list(const std::vector<const Recipient*>& recipients) {
-  json list = json::array();
-  for (std::size_t i = 0; i < recipients.size() && i < kMaxListedRecipients; ++i) {
-    list.push_back(recipients[i]->display);
+void list_parties(const std::vector<PartyGroup>& groups, ExposedPartiesFinding& finding) {
+  std::size_t listed = 0;
+  for (const PartyGroup& group : groups) {
+    if (listed >= max_listed_recipients) {
+      ++finding.omitted_parties;
+      finding.omitted_recipients += group.size();
+      continue;
+    }
+    ListedParty& party = finding.parties.emplace_back();
+    party.party = group.party;
+    party.consumer = group.consumer;
+    party.size = group.size();
+    party.recipients.reserve(std::min(group.size(), max_listed_recipients - listed));
+    for (auto member = group.begin; member != group.end; ++member) {
+      if (listed < max_listed_recipients) {
+        party.recipients.push_back(ref(**member));
+        ++listed;
+      } else {
+        ++finding.omitted_recipients;
+      }
+    }
   }
+}
+
+std::vector<RecipientRef> refs(const std::vector<const Recipient*>& recipients) {
+  std::vector<RecipientRef> list;
+  list.reserve(std::min(recipients.size(), max_listed_recipients));
+  for (std::size_t i = 0; i < recipients.size() && i < max_listed_recipients; ++i)
+    list.push_back(ref(*recipients[i]));
   return list;
 }
 
-Rewrite build_rewrite(const RecipientSet& set, const Classifier& classifier,
-                      RewriteStrategy strategy) {
+Rewrite build_rewrite(const RecipientSet& set, std::string_view sender_display,
+                      const Classifier& classifier, RewriteStrategy strategy) {
   Rewrite rewrite;
   rewrite.strategy = strategy;
   if (strategy == RewriteStrategy::KeepInternal) {
@@ -143,35 +132,75 @@ Rewrite build_rewrite(const RecipientSet& set, const Classifier& classifier,
   }
   const std::string& sender = classifier.sender_key();
   bool sender_placed = false;
-  if (strategy == RewriteStrategy::Self && !classifier.sender_display().empty()) {
-    rewrite.to.push_back(classifier.sender_display());
+  if (strategy == RewriteStrategy::Self && !sender_display.empty()) {
+    rewrite.to.push_back(RecipientRef{RecipientRef::no_source, sender_display});
     sender_placed = true;
   }
   for (const Recipient& recipient : set.recipients) {
     if (sender_placed && recipient.parsed() && recipient.key == sender) continue;  // already in To
     const bool stays = strategy == RewriteStrategy::KeepInternal && recipient.internal();
     auto& list = !stays ? rewrite.bcc : (recipient.field == Field::To ? rewrite.to : rewrite.cc);
-    list.emplace_back(recipient.display);
+    list.push_back(ref(recipient));
   }
   return rewrite;
 }
 
-struct Context {
+// One builder per rule: the policy's action for it, or nothing when the admin switched it off.
+struct Findings {
   const Policy& policy;
   std::vector<Finding>& findings;
-  void add(const char* rule, json data) const {
+  void add(const char* rule, FindingData data) const {
     const auto it = policy.rules.find(rule);
     const Action action = it == policy.rules.end() ? Action::Warn : it->second.action;
-    if (action == Action::Allow) return;  // the admin switched this rule off
-    findings.push_back(Finding{rule, action, std::move(data)});
+    if (action == Action::Allow) return;
+    findings.push_back(Finding{action, std::move(data)});
   }
 };
 
+void check_exposed_parties(const Summary& summary, const std::vector<PartyGroup>& groups,
+                           const Findings& findings) {
+  const Policy& policy = findings.policy;
+  if (summary.external_parties < policy.min_exposed_parties) return;
+  ExposedPartiesFinding finding;
+  finding.threshold = policy.min_exposed_parties;
+  finding.visible_recipients = summary.visible_recipients;
+  finding.external_recipients = summary.external_recipients;
+  finding.external_parties = summary.external_parties;
+  list_parties(groups, finding);
+  findings.add(rule_exposed_parties, std::move(finding));
+}
+
+void check_large_alias(const Summary& summary, const std::vector<const Recipient*>& aliases,
+                       const Findings& findings) {
+  const Policy& policy = findings.policy;
+  if (aliases.empty()) return;
+  LargeAliasFinding finding;
+  finding.threshold = policy.min_exposed_parties;
+  finding.weighted_parties = summary.external_parties;
+  for (const Recipient* alias : aliases) {
+    const int audience = policy.large_audience_addresses.find(alias->key)->second;
+    finding.weighted_parties += audience;
+    if (finding.aliases.size() < max_listed_recipients)
+      finding.aliases.push_back({ref(*alias), audience});
+  }
+  finding.exposed_recipients = summary.visible_recipients - static_cast<int>(aliases.size());
+  // Something must be exposed to the alias's audience: another visible address.
+  if (finding.exposed_recipients > 0 && finding.weighted_parties >= policy.min_exposed_parties)
+    findings.add(rule_large_alias, std::move(finding));
+}
+
 void check_reply_exposure(const Draft& draft, const RecipientSet& current, Classifier& classifier,
-                          const Context& context) {
-  if (draft.type != ComposeType::Reply) return;
+                          const Findings& findings, RecipientKeys* keys) {
+  if (draft.type != ComposeType::Reply && keys == nullptr) return;
   const RecipientSet original =
       collect_recipients(draft.original.to, draft.original.cc, {}, classifier);
+  if (keys != nullptr) {
+    for (const Recipient& recipient : original.recipients) {
+      auto& list = recipient.field == Field::To ? keys->original_to : keys->original_cc;
+      list.emplace_back(recipient.parsed() ? recipient.key : recipient.display);
+    }
+  }
+  if (draft.type != ComposeType::Reply) return;
   std::unordered_set<std::string_view> original_parties;
   std::unordered_set<std::string_view> original_external;
   for (const Recipient& recipient : original.recipients) {
@@ -179,7 +208,8 @@ void check_reply_exposure(const Draft& draft, const RecipientSet& current, Class
     original_parties.insert(recipient.party());
     original_external.insert(recipient.key);
   }
-  if (static_cast<int>(original_parties.size()) < context.policy.min_exposed_parties) return;
+  const Policy& policy = findings.policy;
+  if (static_cast<int>(original_parties.size()) < policy.min_exposed_parties) return;
   std::vector<const Recipient*> kept;
   for (const Recipient& recipient : current.recipients) {
     if (recipient.parsed() && recipient.visible() && original_external.count(recipient.key) != 0) {
@@ -187,19 +217,44 @@ void check_reply_exposure(const Draft& draft, const RecipientSet& current, Class
     }
   }
   if (kept.size() < 2) return;
-  context.add(rule_reply_exposure, {{"threshold", context.policy.min_exposed_parties},
-                                    {"originalExternalParties", original_parties.size()},
-                                    {"keptVisible", kept.size()},
-                                    {"recipients", display_list(kept)}});
+  ReplyExposureFinding finding;
+  finding.threshold = policy.min_exposed_parties;
+  finding.original_external_parties = original_parties.size();
+  finding.kept_visible = kept.size();
+  finding.recipients = refs(kept);
+  findings.add(rule_reply_exposure, std::move(finding));
+}
+
+void check_unparsable(const std::vector<const Recipient*>& unparsable, const Findings& findings) {
+  if (unparsable.empty()) return;
+  UnparsableFinding finding;
+  finding.count = unparsable.size();
+  for (std::size_t i = 0; i < unparsable.size() && i < max_listed_recipients; ++i)
+    finding.entries.push_back({ref(*unparsable[i]), std::string(unparsable[i]->problem)});
+  findings.add(rule_unparsable_recipient, std::move(finding));
+}
+
+RecipientKeys recipient_keys(const RecipientSet& set, const Classifier& classifier) {
+  RecipientKeys keys;
+  keys.from = classifier.sender_key();
+  auto add = [&keys](const Recipient& recipient) {
+    auto& list = recipient.field == Field::To   ? keys.to
+                 : recipient.field == Field::Cc ? keys.cc
+                                                : keys.bcc;
+    list.emplace_back(recipient.parsed() ? recipient.key : recipient.display);
+  };
+  for (const Recipient& recipient : set.recipients) add(recipient);
+  for (const Recipient& ignored : set.ignored_text) add(ignored);
+  return keys;
 }
 
 }  // namespace
 
-Verdict evaluate(const Draft& draft, const Policy& policy) {
+Verdict evaluate(const Draft& draft, const Policy& policy, const EvaluateOptions& options) {
   Verdict verdict;
   Classifier classifier(policy, draft.from);
-  const RecipientSet set = collect_recipients(draft.to, draft.cc, draft.bcc, classifier);
-  const Context context{policy, verdict.findings};
+  RecipientSet set = collect_recipients(draft.to, draft.cc, draft.bcc, classifier);
+  const Findings findings{policy, verdict.findings};
 
   std::vector<const Recipient*> external;
   std::vector<const Recipient*> aliases;
@@ -217,7 +272,8 @@ Verdict evaluate(const Draft& draft, const Policy& policy) {
     }
     ++summary.visible_recipients;
     if (!policy.large_audience_addresses.empty() &&
-        policy.large_audience_addresses.count(std::string(recipient.key)) != 0) {
+        policy.large_audience_addresses.find(recipient.key) !=
+            policy.large_audience_addresses.end()) {
       aliases.push_back(&recipient);
     } else if (recipient.internal()) {
       ++summary.internal_recipients;
@@ -230,51 +286,23 @@ Verdict evaluate(const Draft& draft, const Policy& policy) {
   const std::vector<PartyGroup> groups = group_external(external, members);
   summary.external_parties = static_cast<int>(groups.size());
 
-  if (summary.external_parties >= policy.min_exposed_parties) {
-    json finding = {{"threshold", policy.min_exposed_parties},
-                    {"visibleRecipients", summary.visible_recipients},
-                    {"externalRecipients", summary.external_recipients},
-                    {"externalParties", summary.external_parties}};
-    finding["parties"] = parties_json(groups, finding);
-    context.add(rule_exposed_parties, std::move(finding));
-  }
-
-  if (!aliases.empty()) {
-    long long weighted = summary.external_parties;
-    json listed = json::array();
-    for (const Recipient* alias : aliases) {
-      const int audience = policy.large_audience_addresses.at(std::string(alias->key));
-      weighted += audience;
-      listed.push_back({{"recipient", alias->display}, {"audience", audience}});
-    }
-    // Something must be exposed to the alias's audience: another visible address.
-    const bool exposes_someone = summary.visible_recipients > static_cast<int>(aliases.size());
-    if (exposes_someone && weighted >= policy.min_exposed_parties) {
-      context.add(rule_large_alias, {{"threshold", policy.min_exposed_parties},
-                                     {"weightedParties", weighted},
-                                     {"aliases", std::move(listed)},
-                                     {"exposedRecipients", summary.visible_recipients -
-                                                               static_cast<int>(aliases.size())}});
-    }
-  }
-
-  check_reply_exposure(draft, set, classifier, context);
-
+  check_exposed_parties(summary, groups, findings);
+  check_large_alias(summary, aliases, findings);
+  if (options.with_keys) verdict.keys = recipient_keys(set, classifier);
+  check_reply_exposure(draft, set, classifier, findings, verdict.keys ? &*verdict.keys : nullptr);
   // Text Thunderbird ignores next to real addresses is shown with the unreadable entries.
   for (const Recipient& ignored : set.ignored_text) unparsable.push_back(&ignored);
-  if (!unparsable.empty()) {
-    json entries = json::array();
-    for (std::size_t i = 0; i < unparsable.size() && i < kMaxListedRecipients; ++i) {
-      entries.push_back({{"text", unparsable[i]->display}, {"reason", unparsable[i]->problem}});
-    }
-    context.add(rule_unparsable_recipient,
-                {{"count", unparsable.size()}, {"entries", std::move(entries)}});
-  }
+  check_unparsable(unparsable, findings);
 
   for (const Finding& finding : verdict.findings)
     verdict.decision = std::max(verdict.decision, finding.action);
-  if (verdict.decision != Action::Allow)
-    verdict.rewrite = build_rewrite(set, classifier, policy.rewrite_strategy);
+  // The findings' and the rewrite's texts point into the set's arena: the verdict takes it
+  // over whole (moving a deque moves no element, so every view stays valid).
+  verdict.storage = std::move(set.arena);
+  if (verdict.decision != Action::Allow) {
+    const std::string& sender = verdict.storage.emplace_back(classifier.sender_display());
+    verdict.rewrite = build_rewrite(set, sender, classifier, policy.rewrite_strategy);
+  }
   return verdict;
 }
 

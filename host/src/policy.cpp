@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bccshield/domain.hpp"
+#include "bccshield/recipient_set.hpp"
 
 namespace bccshield {
 namespace {
@@ -121,7 +122,8 @@ std::string normalize_address_key(const std::string& address, const std::string&
   }
   const auto domain = normalize_domain(std::string_view(address).substr(at + 1));
   if (!domain) throw PolicyError(pointer, "\"" + address + "\" has an invalid domain");
-  return address.substr(0, at) + "@" + *domain;
+  // Compared with recipients by the same key, case-folded as theirs.
+  return recipient_key(std::string_view(address).substr(0, at), *domain);
 }
 
 void read_rules(const json& value, Policy& policy) {

@@ -19,7 +19,7 @@ constexpr std::size_t kMaxReasonBytes = 2000;
 json envelope(const HostContext& context, const json& id) {
   json reply = {{"protocolVersion", protocol_version},
                 {"hostVersion", host_version},
-                {"policy", context.policy_status.to_json()}};
+                {"policy", to_json(context.policy_status)}};
   if (!id.is_null()) reply["id"] = id;
   return reply;
 }
@@ -47,30 +47,25 @@ std::string require_string(const json& request, const char* key) {
   return it->get<std::string>();
 }
 
+std::string client_of(const json& request) {
+  const auto client = request.find("client");
+  return client != request.end() && client->is_string() ? client->get<std::string>() : "";
+}
+
 json handle_check(const json& request, HostContext& context) {
   const auto draft_it = request.find("draft");
   if (draft_it == request.end())
     throw ProtocolError(ErrorCode::InvalidField, "draft is missing", {{"field", "draft"}});
   const Draft draft = draft_from_json(*draft_it);
-  const Verdict verdict = evaluate(draft, context.policy);
+  const Verdict verdict =
+      evaluate(draft, context.policy, EvaluateOptions{.with_keys = context.audit != nullptr});
   json result = to_json(verdict);
   const std::string check_id = context.new_check_id ? context.new_check_id() : std::string("check");
   result["checkId"] = check_id;
-  if (context.audit) {
-    json rules = json::array();
-    for (const Finding& finding : verdict.findings) rules.push_back(finding.rule);
-    const auto client = request.find("client");
-    context.audit(
-        {{"event", "check"},
-         {"checkId", check_id},
-         {"decision", to_string(verdict.decision)},
-         {"rules", rules},
-         {"composeType", to_string(draft.type)},
-         {"client", client != request.end() && client->is_string() ? *client : json("unknown")},
-         {"summary", result["summary"]},
-         {"policySource", context.policy_status.source},
-         {"policyStatus", context.policy_status.status},
-         {"draft", *draft_it}});  // the edge hashes addresses before anything is written
+  if (context.audit != nullptr) {
+    std::string client = client_of(request);
+    if (client.empty()) client = "unknown";
+    context.audit->check({check_id, client, draft.type, verdict, context.policy_status});
   }
   return result;
 }
@@ -90,23 +85,12 @@ json handle_report(const json& request, HostContext& context) {
   if (request.contains("reason") && !request["reason"].is_null())
     reason = require_string(request, "reason");
   if (reason.size() > kMaxReasonBytes) reason.resize(kMaxReasonBytes);
-  if (context.audit) {
-    json event = {{"event", "report"}, {"checkId", check_id}, {"choice", choice}};
-    if (!reason.empty()) event["reason"] = reason;
-    const auto client = request.find("client");
-    if (client != request.end() && client->is_string()) event["client"] = *client;
-    context.audit(event);
-  }
+  if (context.audit != nullptr)
+    context.audit->report({check_id, choice, reason, client_of(request)});
   return {{"recorded", true}};
 }
 
 }  // namespace
-
-json PolicyStatus::to_json() const {
-  json status_json = {{"status", status}, {"source", source}, {"signed", signature_verified}};
-  if (!error.is_null()) status_json["error"] = error;
-  return status_json;
-}
 
 std::string error_reply(const HostContext& context, int code, const std::string& message,
                         const json& params) {
@@ -134,16 +118,19 @@ std::string handle_message(std::string_view body, HostContext& context) {
   json id = request.value("id", json());
   if (!id.is_null() && !id.is_string() && !id.is_number()) id = nullptr;
   try {
-    if (request.contains("protocolVersion")) {
-      const json& version = request["protocolVersion"];
-      if (!version.is_number_integer()) {
-        throw ProtocolError(ErrorCode::InvalidField, "protocolVersion must be an integer",
-                            {{"field", "protocolVersion"}});
-      }
-      if (version.get<long long>() > protocol_version) {
-        throw ProtocolError(ErrorCode::UnsupportedProtocol, "this host speaks protocol version 1",
-                            {{"requested", version}, {"supported", protocol_version}});
-      }
+    // One version at a time (the extension and the host ship together): a request without
+    // protocolVersion is of version 1, whose replies carried recipients as strings.
+    const auto version = request.find("protocolVersion");
+    if (version != request.end() && !version->is_number_integer()) {
+      throw ProtocolError(ErrorCode::InvalidField, "protocolVersion must be an integer",
+                          {{"field", "protocolVersion"}});
+    }
+    const json requested = version == request.end() ? json(1) : *version;
+    if (requested.get<long long>() != protocol_version) {
+      throw ProtocolError(ErrorCode::UnsupportedProtocol,
+                          "this host speaks protocol version " + std::to_string(protocol_version) +
+                              " only: update the extension and the host together",
+                          {{"requested", requested}, {"supported", protocol_version}});
     }
     const auto type_it = request.find("type");
     const std::string type =

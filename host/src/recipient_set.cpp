@@ -8,6 +8,8 @@
 namespace bccshield {
 namespace {
 
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
+
 bool is_lower_ldh(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
@@ -76,7 +78,7 @@ class DomainSpellings {
     if (auto normalized = normalize_domain(domain)) return *normalized;
     // Not a valid IDNA name: still a recipient, compared by its lower-cased spelling.
     std::string lowered(domain);
-    for (char& c : lowered) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+    for (char& c : lowered) c = ascii_lower(c);
     return lowered;
   }
 
@@ -84,10 +86,16 @@ class DomainSpellings {
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> cache_;
 };
 
-std::string make_key(const Mailbox& mailbox, std::size_t* domain_offset,
-                     DomainSpellings* spellings) {
-  if (mailbox.domain.empty() || mailbox.local_part.empty()) return {};
-  const std::string_view domain = mailbox.domain;
+// The local part of a recipient key: ASCII letters folded, UTF-8 kept as written (folding
+// non-ASCII needs Unicode tables the JS clients would have to match; two spellings that
+// differ there count twice, which errs towards a warning and loses nobody).
+void append_local_part_key(std::string_view local_part, std::string& key) {
+  for (const char c : local_part) key.push_back(ascii_lower(c));
+}
+
+std::string make_key(std::string_view local_part, std::string_view domain,
+                     std::size_t* domain_offset, DomainSpellings* spellings) {
+  if (domain.empty() || local_part.empty()) return {};
   const bool normal =
       domain.back() != '.' && std::all_of(domain.begin(), domain.end(), is_lower_ldh);
   std::string slow;
@@ -101,8 +109,8 @@ std::string make_key(const Mailbox& mailbox, std::size_t* domain_offset,
     }
   }
   std::string key;
-  key.reserve(mailbox.local_part.size() + 1 + normalized.size());
-  key += mailbox.local_part;
+  key.reserve(local_part.size() + 1 + normalized.size());
+  append_local_part_key(local_part, key);
   key += '@';
   if (domain_offset != nullptr) *domain_offset = key.size();
   key += normalized;
@@ -119,7 +127,11 @@ std::string_view Recipient::party() const {
 }
 
 std::string recipient_key(const Mailbox& mailbox, std::size_t* domain_offset) {
-  return make_key(mailbox, domain_offset, nullptr);
+  return make_key(mailbox.local_part, mailbox.domain, domain_offset, nullptr);
+}
+
+std::string recipient_key(std::string_view local_part, std::string_view domain) {
+  return make_key(local_part, domain, nullptr, nullptr);
 }
 
 Classifier::Classifier(const Policy& policy, std::string_view sender) : policy_(policy) {
@@ -204,6 +216,7 @@ class Collector final : public AddressVisitor {
   void add_field(const std::vector<std::string>& entries, Field field) {
     field_ = field;
     for (const std::string& entry : entries) {
+      source_ = next_source_++;
       // Room for a big list up front (an address rarely takes fewer than 16 bytes).
       // (Geometric, so many big strings still cost linear time.)
       const std::size_t room = set_.recipients.size() + entry.size() / 16;
@@ -216,13 +229,20 @@ class Collector final : public AddressVisitor {
       const std::vector<ParseProblem> problems = visit_address_list(entry, *this);
       if (has_first_) {
         // A pill holding exactly one clean mailbox goes back to the client exactly as it came.
-        if (mailboxes_ == 1 && groups_ == 0 && problems.empty()) first_.display = entry;
+        if (mailboxes_ == 1 && groups_ == 0 && problems.empty()) {
+          first_.display = entry;
+          first_.whole = true;
+        }
         keep(first_);
         has_first_ = false;
       }
+      // A pill that is one unreadable entry goes back as it came too (the problem's text is cut).
+      const bool one_problem = mailboxes_ == 0 && groups_ == 0 && problems.size() == 1;
       for (const ParseProblem& problem : problems) {
         Recipient recipient;
         recipient.field = field;
+        recipient.source = source_;
+        recipient.whole = one_problem;
         recipient.display = arena_.store(problem.text);
         recipient.problem = arena_.store(problem.reason);
         if (problem_is_ignored_text(problem.reason)) {
@@ -241,12 +261,13 @@ class Collector final : public AddressVisitor {
     }
     Recipient recipient;
     recipient.field = field_;
+    recipient.source = source_;
     if (mailbox.domain.empty() || mailbox.local_part.empty()) {
       recipient.problem = "missing-domain";
     } else {
       const DomainEntry& domain = lookup_domain(mailbox.domain);
       std::string& key = arena_.open(mailbox.local_part.size() + 1 + domain.normalized.size());
-      key += mailbox.local_part;
+      append_local_part_key(mailbox.local_part, key);
       key += '@';
       recipient.domain_offset = mailbox.local_part.size() + 1;
       key += domain.normalized;
@@ -308,6 +329,8 @@ class Collector final : public AddressVisitor {
   Classifier& classifier_;
   DomainSpellings spellings_;
   Field field_ = Field::To;
+  std::uint32_t source_ = 0;
+  std::uint32_t next_source_ = 0;
   std::vector<DomainEntry> recent_;  // at most kRecentDomains; never reallocates
   DomainEntry overflow_;
   Recipient first_;

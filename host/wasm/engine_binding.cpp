@@ -28,7 +28,6 @@ EM_JS(std::uint32_t, bccshield_js_random32, (), { return (Math.random() * 429496
 bccshield::HostContext& context() {
   static bccshield::HostContext instance = [] {
     bccshield::HostContext ctx;
-    ctx.policy_status.source = "built-in";
     ctx.new_check_id = [] {
       static const char* const hex = "0123456789abcdef";
       std::string id = "outlook-";
@@ -66,36 +65,22 @@ EMSCRIPTEN_KEEPALIVE const char* bccshield_load_policy(const char* text, const c
   const std::string_view body = text != nullptr ? text : "";
   const std::string origin = source != nullptr && *source != '\0' ? source : "baked-in";
   json answer;
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    ctx.policy = bccshield::Policy::defaults();
-    ctx.policy_status = {};
-    ctx.policy_status.source = "built-in";
-  } else {
+  ctx.policy = bccshield::Policy::defaults();
+  ctx.policy_status = {};
+  if (body.find_first_not_of(" \t\r\n") != std::string_view::npos) {
     try {
       ctx.policy = bccshield::policy_from_text(body);
-      ctx.policy_status = {};
-      ctx.policy_status.status = "ok";
+      ctx.policy_status.state = bccshield::PolicyState::Ok;
       ctx.policy_status.source = origin;
     } catch (const bccshield::PolicyError& error) {
-      ctx.policy = bccshield::Policy::defaults();
-      ctx.policy_status = {};
-      ctx.policy_status.status = "error";
-      ctx.policy_status.source = origin;
-      ctx.policy_status.error = {{"code", static_cast<int>(bccshield::ErrorCode::PolicyInvalid)},
-                                 {"message", error.what()},
-                                 {"field", error.field()},
-                                 {"file", origin}};
+      ctx.policy_status = bccshield::PolicyStatus::refused(
+          origin, bccshield::ErrorCode::PolicyInvalid, error.what(), error.field());
     } catch (const std::exception& error) {
-      ctx.policy = bccshield::Policy::defaults();
-      ctx.policy_status = {};
-      ctx.policy_status.status = "error";
-      ctx.policy_status.source = origin;
-      ctx.policy_status.error = {{"code", static_cast<int>(bccshield::ErrorCode::PolicyInvalid)},
-                                 {"message", error.what()},
-                                 {"file", origin}};
+      ctx.policy_status = bccshield::PolicyStatus::refused(
+          origin, bccshield::ErrorCode::PolicyInvalid, error.what());
     }
   }
-  answer = ctx.policy_status.to_json();
+  answer = bccshield::to_json(ctx.policy_status);
   answer["policy"] = bccshield::policy_to_json(ctx.policy);
   return keep(answer.dump(-1, ' ', false, json::error_handler_t::replace));
 }
@@ -129,7 +114,7 @@ EMSCRIPTEN_KEEPALIVE const char* bccshield_engine_info() {
                       {{"sha1", psl_builtin_sha1sum()},
                        {"time", static_cast<long long>(psl_builtin_file_time())},
                        {"suffixes", psl_suffix_count(psl_builtin())}}},
-                     {"policy", context().policy_status.to_json()}};
+                     {"policy", bccshield::to_json(context().policy_status)}};
   return keep(info.dump());
 }
 

@@ -72,7 +72,7 @@ export function createNativeStub(respond) {
 
 export function envelope(request, result) {
   return {
-    protocolVersion: 1, id: request.id, hostVersion: "0.1.0",
+    protocolVersion: 2, id: request.id, hostVersion: "0.1.0",
     policy: { status: "default", source: "built-in", signed: false }, result,
   };
 }

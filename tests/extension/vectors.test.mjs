@@ -8,6 +8,7 @@ import { EXTENSION_DIR, loadMessages } from "./messenger-stub.mjs";
 import { buildPopupModel, createTranslator } from "../../extension/thunderbird/modules/popup-model.mjs";
 import { unwrapReply, validateVerdict } from "../../extension/thunderbird/modules/host-client.mjs";
 import { mapDraft } from "../../extension/thunderbird/modules/draft-mapper.mjs";
+import { resolveVerdict } from "../../extension/thunderbird/modules/recipient-refs.mjs";
 
 const VECTORS = path.resolve(EXTENSION_DIR, "../../tests/vectors");
 const cases = readdirSync(VECTORS).filter((name) => name.endsWith(".response.json"))
@@ -33,11 +34,11 @@ test("there are golden check vectors to read", () => {
 
 for (const { base, response, request } of cases) {
   test(`vector ${base}: accepted and worded in en and fr`, () => {
-    const verdict = validateVerdict(unwrapReply(response));
+    const draft = mapDraft(request.draft);
+    const verdict = validateVerdict(resolveVerdict(unwrapReply(response), draft));
     if (verdict.decision === "allow") {
       return;
     }
-    const draft = mapDraft(request.draft);
     const mode = verdict.decision === "convert" ? "converted" : verdict.decision;
     for (const [lang, tr] of Object.entries(translators)) {
       const model = buildPopupModel({ mode, verdict, draft, rewrite: verdict.rewrite, policy: response.policy }, tr);
@@ -54,9 +55,32 @@ for (const { base, response, request } of cases) {
 test("the tourism-office vector reads as the issue's example", () => {
   const found = cases.find((c) => c.base === "check-tourism-office");
   assert.ok(found);
-  const verdict = unwrapReply(found.response);
-  const model = buildPopupModel({ mode: "warn", verdict, draft: mapDraft(found.request.draft), rewrite: verdict.rewrite }, translators.en);
+  const draft = mapDraft(found.request.draft);
+  const verdict = resolveVerdict(unwrapReply(found.response), draft);
+  const model = buildPopupModel({ mode: "warn", verdict, draft, rewrite: verdict.rewrite }, translators.en);
   const count = verdict.summary.visibleRecipients;
   assert.match(model.headline, new RegExp(`^${count} people`));
   assert.match(model.convertLine, /you stay in To/);
+});
+
+test("every index in a golden reply names a string of its request (protocol 2)", () => {
+  let indices = 0;
+  for (const { base, response, request } of cases) {
+    const draft = mapDraft(request.draft);
+    const strings = [...draft.to, ...draft.cc, ...draft.bcc];
+    const rewrite = response.result.rewrite ?? { to: [], cc: [], bcc: [] };
+    for (const element of [...rewrite.to, ...rewrite.cc, ...rewrite.bcc]) {
+      if (typeof element === "number") {
+        indices += 1;
+        assert.ok(Number.isInteger(element) && element >= 0 && element < strings.length, `${base}: ${element}`);
+      } else {
+        assert.equal(typeof element, "string", base);
+      }
+    }
+    const resolved = resolveVerdict(response.result, draft);
+    if (resolved.rewrite) {
+      assert.ok([...resolved.rewrite.to, ...resolved.rewrite.cc, ...resolved.rewrite.bcc].every((r) => typeof r === "string"));
+    }
+  }
+  assert.ok(indices > 100, `the vectors refer to ${indices} pills by index`);
 });

@@ -87,6 +87,14 @@ void check_verdict(const char* target, const Draft& draft, const Policy& policy)
   const std::string dumped = to_json(verdict).dump(-1, ' ', false, json::error_handler_t::replace);
   FUZZ_CHECK(target, !dumped.empty());
   FUZZ_CHECK(target, (verdict.decision == Action::Allow) == !verdict.rewrite.has_value());
+  if (!verdict.rewrite) return;
+  // Every index names a request string (version 2 replies refer to them instead of copying).
+  const std::size_t strings = draft.to.size() + draft.cc.size() + draft.bcc.size();
+  for (const auto* list : {&verdict.rewrite->to, &verdict.rewrite->cc, &verdict.rewrite->bcc}) {
+    for (const RecipientRef& recipient : *list) {
+      FUZZ_CHECK(target, !recipient.indexed() || recipient.source < strings);
+    }
+  }
 }
 
 void check_reply(const char* target, const std::string& reply) {
@@ -98,14 +106,21 @@ void check_reply(const char* target, const std::string& reply) {
   FUZZ_CHECK(target, parsed.contains("result") != parsed.contains("error"));
 }
 
+// The audit edge gets the engine's keys, never raw text to parse again.
+class CheckingSink final : public AuditSink {
+ public:
+  void check(const CheckRecord& record) override {
+    if (!record.verdict.keys) fuzz_fail("protocol", "a check reached the audit edge without keys");
+  }
+  void report(const ReportRecord& /*record*/) override {}
+};
+
 HostContext make_context() {
+  static CheckingSink sink;
   HostContext context;
   context.policy = fuzz_policy();
   context.new_check_id = [] { return std::string("fuzz-check"); };
-  context.audit = [](const json& event) {
-    const std::string line = event.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (line.empty()) fuzz_fail("protocol", "audit event dumps to nothing");
-  };
+  context.audit = &sink;
   return context;
 }
 

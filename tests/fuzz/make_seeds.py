@@ -47,7 +47,7 @@ def frame(body):
 
 
 def check_request(to, cc=(), from_="Clerk <clerk@corp.example>"):
-    return json.dumps({"protocolVersion": 1, "id": 1, "type": "check", "client": "thunderbird/153.0",
+    return json.dumps({"protocolVersion": 2, "id": 1, "type": "check", "client": "thunderbird/153.0",
                        "draft": {"from": from_, "to": list(to), "cc": list(cc), "bcc": [], "type": "new"}}).encode()
 
 
@@ -112,7 +112,7 @@ def main():
         b"\x01" + frame(hello)[:-3],
         b"\x01" + struct.pack("<I", 0xFFFFFFFF) + b"{}",
         b"\x01" + b"\x02\x00",
-        b"\x00" + json.dumps({"type": "check", "protocolVersion": 2}).encode(),
+        b"\x00" + json.dumps({"type": "check", "protocolVersion": 3}).encode(),
         b"\x00[1,2]", b"\x00\xff", b"\x00" + report,
         b"\x00" + check_request(["a@gmail.com"] * 3, cc=["all@corp.example", "b@corp.example"]),
     ])

@@ -19,8 +19,12 @@ def ensure_built():
                        capture_output=True, timeout=1200)
 
 
+PROTOCOL_VERSION = 2  # PROTOCOL.md: one version at a time
+
+
 def frame(body):
-    data = json.dumps(body).encode("utf-8")
+    """A framed request, with the current protocolVersion unless it names one."""
+    data = json.dumps({"protocolVersion": PROTOCOL_VERSION, **body}).encode("utf-8")
     return struct.pack("=I", len(data)) + data
 
 

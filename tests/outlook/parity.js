@@ -78,7 +78,8 @@ function verdictOf(result) {
 }
 
 function runNative(host, policyFile, draft) {
-  const run = spawnSync(host, ["check", "--policy", policyFile, "-"], {
+  // --wire: the result exactly as a client receives it, recipients by index (PROTOCOL.md).
+  const run = spawnSync(host, ["check", "--wire", "--policy", policyFile, "-"], {
     input: JSON.stringify(draft), encoding: "utf8", maxBuffer: 64 * 1024 * 1024,
   });
   if (run.status === 2) return { error: run.stderr.trim() };

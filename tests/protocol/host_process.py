@@ -6,9 +6,13 @@ import subprocess
 import tempfile
 
 HOST = os.environ.get("BCCSHIELD_HOST", "")
+PROTOCOL_VERSION = 2  # PROTOCOL.md: one version at a time
 
 
 def frame(body):
+    """A framed request; a dict gets the current protocolVersion unless it names one."""
+    if isinstance(body, dict) and "protocolVersion" not in body:
+        body = {"protocolVersion": PROTOCOL_VERSION, **body}
     data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
     return struct.pack("=I", len(data)) + data
 

@@ -32,7 +32,7 @@ class Cli(unittest.TestCase):
     def test_version_and_help(self):
         code, out, _ = cli("--version")
         self.assertEqual(code, 0)
-        self.assertRegex(out, r"^bccshield-host \d+\.\d+\.\d+ \(protocol 1\)")
+        self.assertRegex(out, r"^bccshield-host \d+\.\d+\.\d+ \(protocol 2\)")
         code, out, _ = cli("--help")
         self.assertEqual(code, 0)
         self.assertIn("check [--policy FILE] [--eml] [FILE|-]", out)

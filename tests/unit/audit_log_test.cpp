@@ -15,6 +15,7 @@
 
 #include "audit_pseudonym.hpp"
 #include "audit_secret.hpp"
+#include "bccshield/evaluate.hpp"
 
 namespace bccshield {
 namespace {
@@ -81,6 +82,13 @@ TEST(AuditPseudonym, AddressKeysAreTheNormalisedComparisonKeys) {
   EXPECT_EQ(raw.front().find('@'), std::string::npos);
 }
 
+// The engine's keys of a draft, as the host hands them to the audit log.
+RecipientKeys keys_of(const json& draft) {
+  const Verdict verdict =
+      evaluate(draft_from_json(draft), Policy::defaults(), EvaluateOptions{.with_keys = true});
+  return *verdict.keys;
+}
+
 TEST(AuditPseudonym, DraftBecomesHashesOnly) {
   const json draft = {
       {"from", "Clerk <Clerk@Tourism.example>"},
@@ -90,7 +98,7 @@ TEST(AuditPseudonym, DraftBecomesHashesOnly) {
       {"type", "reply"},
       {"original",
        {{"from", "x@y.example"}, {"to", {"alice@example.org"}}, {"cc", json::array()}}}};
-  const json out = pseudonymise_draft(draft, fixed_secret());
+  const json out = pseudonymise_keys(keys_of(draft), fixed_secret());
   EXPECT_EQ(out["from"].size(), 1U);
   EXPECT_EQ(out["to"].size(), 3U) << "duplicates count once";
   EXPECT_EQ(out["to"][0], "35e9d15253372caf490b97c9897c5e14");
@@ -118,14 +126,15 @@ TEST(AuditLog, WritesOnePrivateLineWithoutAddresses) {
   ::setenv("BCCSHIELD_AUDIT_CONF", (dir / "none.conf").c_str(), 1);
   {
     AuditLog log(dir / "state" / "audit.jsonl");
-    log.write({{"event", "check"},
-               {"checkId", "c1"},
-               {"decision", "warn"},
-               {"draft", {{"from", "me@corp.example"}, {"to", {"alice@example.org"}}}}});
-    log.write({{"event", "report"},
-               {"checkId", "c1"},
-               {"choice", "send-anyway"},
-               {"reason", "alice@example.org"}});
+    const Verdict verdict =
+        evaluate(draft_from_json({{"from", "me@corp.example"}, {"to", {"alice@example.org"}}}),
+                 Policy::defaults(), EvaluateOptions{.with_keys = true});
+    const std::string check_id = "c1";
+    const std::string client = "thunderbird/153.7.0";
+    log.check({check_id, client, ComposeType::New, verdict, PolicyStatus{}});
+    const std::string choice = "send-anyway";
+    const std::string reason = "alice@example.org";
+    log.report({check_id, choice, reason, client});
   }
   ::unsetenv("BCCSHIELD_AUDIT_KEY");
   ::unsetenv("BCCSHIELD_AUDIT_CONF");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
@@ -33,24 +34,39 @@ Draft draft_to(std::vector<std::string> to) {
 
 const Finding* find_rule(const Verdict& verdict, const std::string& rule) {
   for (const Finding& finding : verdict.findings) {
-    if (finding.rule == rule) return &finding;
+    if (finding.rule() == rule) return &finding;
   }
   return nullptr;
 }
 
+// A finding as the wire writes it (PROTOCOL.md).
+nlohmann::json data(const Finding& finding) {
+  Verdict alone;
+  alone.findings.push_back(finding);
+  return to_json(alone)["findings"][0];
+}
+
+// The rewrite's recipients as the client applies them.
+std::vector<std::string> texts(const std::vector<RecipientRef>& list, const Draft& draft) {
+  std::vector<std::string> out;
+  for (const RecipientRef& recipient : list) out.emplace_back(recipient.resolve(draft));
+  return out;
+}
+
 TEST(Evaluate, TourismOfficeMailingToPrivateAddressesWarns) {
-  const Verdict verdict = evaluate(draft_to(private_addresses(30)), Policy::defaults());
+  const Draft draft = draft_to(private_addresses(30));
+  const Verdict verdict = evaluate(draft, Policy::defaults());
   EXPECT_EQ(verdict.decision, Action::Warn);
   const Finding* finding = find_rule(verdict, rule_exposed_parties);
   ASSERT_NE(finding, nullptr);
-  EXPECT_EQ(finding->data["externalParties"], 30);
-  EXPECT_EQ(finding->data["visibleRecipients"], 30);
-  EXPECT_EQ(finding->data["parties"].size(), 30U);
-  EXPECT_EQ(finding->data["parties"][0]["kind"], "private");
+  EXPECT_EQ(data(*finding)["externalParties"], 30);
+  EXPECT_EQ(data(*finding)["visibleRecipients"], 30);
+  EXPECT_EQ(data(*finding)["parties"].size(), 30U);
+  EXPECT_EQ(data(*finding)["parties"][0]["kind"], "private");
   ASSERT_TRUE(verdict.rewrite.has_value());
-  EXPECT_EQ(verdict.rewrite->to, std::vector<std::string>{kSender});
+  EXPECT_EQ(texts(verdict.rewrite->to, draft), std::vector<std::string>{kSender});
   EXPECT_TRUE(verdict.rewrite->cc.empty());
-  EXPECT_EQ(verdict.rewrite->bcc, private_addresses(30));
+  EXPECT_EQ(texts(verdict.rewrite->bcc, draft), private_addresses(30));
 }
 
 TEST(Evaluate, SevenPrivateAddressesStayBelowTheDefaultThreshold) {
@@ -115,6 +131,24 @@ TEST(Evaluate, RecipientInToAndCcCountsOnce) {
   EXPECT_EQ(verdict.decision, Action::Allow);
 }
 
+TEST(Evaluate, AddressesDifferingOnlyInLetterCaseAreOnePerson) {
+  Draft draft = draft_to(private_addresses(7));
+  for (const std::string& address : private_addresses(7)) {
+    std::string shouted = address;
+    for (char& c : shouted) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    draft.cc.push_back(shouted);
+  }
+  const Verdict verdict = evaluate(draft, Policy::defaults());
+  EXPECT_EQ(verdict.summary.visible_recipients, 7);
+  EXPECT_EQ(verdict.decision, Action::Allow);
+  // Above the threshold, the rewrite keeps the first spelling and loses nobody.
+  Draft eight = draft_to(private_addresses(8));
+  eight.cc = {"VISITEUR7@ORANGE.FR"};
+  const Verdict warned = evaluate(eight, Policy::defaults());
+  ASSERT_TRUE(warned.rewrite.has_value());
+  EXPECT_EQ(texts(warned.rewrite->bcc, eight), private_addresses(8));
+}
+
 TEST(Evaluate, IdnSpellingsOfOneAddressCountOnce) {
   Draft draft = draft_to({"anna@bücher.example", "anna@XN--BCHER-KVA.example"});
   EXPECT_EQ(evaluate(draft, Policy::defaults()).summary.visible_recipients, 1);
@@ -144,8 +178,8 @@ TEST(Evaluate, ReplyKeepingTheOriginalsExposedRecipientsWarns) {
   const Verdict verdict = evaluate(draft, Policy::defaults());
   const Finding* finding = find_rule(verdict, rule_reply_exposure);
   ASSERT_NE(finding, nullptr);
-  EXPECT_EQ(finding->data["originalExternalParties"], 20);
-  EXPECT_EQ(finding->data["keptVisible"], 2);
+  EXPECT_EQ(data(*finding)["originalExternalParties"], 20);
+  EXPECT_EQ(data(*finding)["keptVisible"], 2);
   EXPECT_EQ(verdict.decision, Action::Warn);
 }
 
@@ -166,7 +200,7 @@ TEST(Evaluate, LargeAliasCountsAsItsAudience) {
       evaluate(draft_to({"Parents <parents@ecole.example>", "nouveau.parent@gmail.com"}), policy);
   const Finding* finding = find_rule(verdict, rule_large_alias);
   ASSERT_NE(finding, nullptr);
-  EXPECT_EQ(finding->data["weightedParties"], 301);
+  EXPECT_EQ(data(*finding)["weightedParties"], 301);
   EXPECT_EQ(verdict.decision, Action::Warn);
   // The alias alone exposes nobody.
   EXPECT_EQ(evaluate(draft_to({"parents@ecole.example"}), policy).decision, Action::Allow);
@@ -177,7 +211,7 @@ TEST(Evaluate, UnparsableEntryIsAFindingAndIsNotLost) {
   const Verdict verdict = evaluate(draft, Policy::defaults());
   const Finding* finding = find_rule(verdict, rule_unparsable_recipient);
   ASSERT_NE(finding, nullptr);
-  EXPECT_EQ(finding->data["count"], 1);
+  EXPECT_EQ(data(*finding)["count"], 1);
   EXPECT_EQ(verdict.decision, Action::Warn);
   ASSERT_TRUE(verdict.rewrite.has_value());
   EXPECT_EQ(verdict.rewrite->bcc.size(), 2U);
@@ -190,12 +224,12 @@ TEST(Evaluate, TextThunderbirdIgnoresIsShownButNeverBecomesARecipient) {
   const Verdict verdict = evaluate(draft, Policy::defaults());
   const Finding* finding = find_rule(verdict, rule_unparsable_recipient);
   ASSERT_NE(finding, nullptr);
-  EXPECT_EQ(finding->data["count"], 2);
-  EXPECT_EQ(finding->data["entries"][0]["reason"], "address-as-group-name");
-  EXPECT_EQ(finding->data["entries"][1]["reason"], "text-after-address");
+  EXPECT_EQ(data(*finding)["count"], 2);
+  EXPECT_EQ(data(*finding)["entries"][0]["reason"], "address-as-group-name");
+  EXPECT_EQ(data(*finding)["entries"][1]["reason"], "text-after-address");
   EXPECT_EQ(verdict.summary.unparsable_entries, 0);
   ASSERT_TRUE(verdict.rewrite.has_value());
-  EXPECT_EQ(verdict.rewrite->bcc,
+  EXPECT_EQ(texts(verdict.rewrite->bcc, draft),
             (std::vector<std::string>{"member@acme.example", "kept@acme.example"}));
 }
 
@@ -230,9 +264,9 @@ TEST(Evaluate, KeepInternalStrategyLeavesColleaguesWhereTheyWere) {
   draft.cc = {"chef@tourisme-vallee.fr"};
   const Verdict verdict = evaluate(draft, policy);
   ASSERT_TRUE(verdict.rewrite.has_value());
-  EXPECT_EQ(verdict.rewrite->to,
+  EXPECT_EQ(texts(verdict.rewrite->to, draft),
             std::vector<std::string>{"Collègue <collegue@tourisme-vallee.fr>"});
-  EXPECT_EQ(verdict.rewrite->cc, std::vector<std::string>{"chef@tourisme-vallee.fr"});
+  EXPECT_EQ(texts(verdict.rewrite->cc, draft), std::vector<std::string>{"chef@tourisme-vallee.fr"});
   EXPECT_EQ(verdict.rewrite->bcc.size(), 10U);
 }
 
@@ -251,9 +285,9 @@ TEST(Evaluate, ListsAreCappedSoRepliesStaySmall) {
   const Verdict verdict = evaluate(draft_to(to), Policy::defaults());
   const Finding* finding = find_rule(verdict, rule_exposed_parties);
   ASSERT_NE(finding, nullptr);
-  EXPECT_EQ(finding->data["externalParties"], 5000);
-  EXPECT_EQ(finding->data["parties"].size(), 1000U);
-  EXPECT_EQ(finding->data["omittedParties"], 4000);
+  EXPECT_EQ(data(*finding)["externalParties"], 5000);
+  EXPECT_EQ(data(*finding)["parties"].size(), 1000U);
+  EXPECT_EQ(data(*finding)["omittedParties"], 4000);
   EXPECT_EQ(verdict.rewrite->bcc.size(), 5000U);  // the rewrite itself is never cut
 }
 
@@ -328,8 +362,8 @@ TEST(RewriteInvariant, EveryRecipientEndsInExactlyOneListOnRandomDrafts) {
 
     std::map<std::string, int> seen;
     for (const auto* list : {&verdict.rewrite->to, &verdict.rewrite->cc, &verdict.rewrite->bcc}) {
-      for (const std::string& entry : *list) {
-        for (const std::string& id : identities(entry)) ++seen[id];
+      for (const RecipientRef& recipient : *list) {
+        for (const std::string& id : identities(std::string(recipient.resolve(draft)))) ++seen[id];
       }
     }
     for (const std::string& id : expected) {

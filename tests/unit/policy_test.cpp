@@ -45,7 +45,8 @@ TEST(Policy, ReadsEveryKey) {
             (std::vector<std::string>{"corp.example", "xn--bcher-kva.example"}));
   EXPECT_EQ(policy.min_exposed_parties, 12);
   EXPECT_EQ(policy.extra_consumer_domains, std::vector<std::string>{"isp.example"});
-  EXPECT_EQ(policy.large_audience_addresses.at("Parents@school.example"), 400);
+  // The recipient key: local part case-folded like every recipient's (issue 13, item 6).
+  EXPECT_EQ(policy.large_audience_addresses.at("parents@school.example"), 400);
   EXPECT_EQ(policy.rules.at("exposed-parties").action, Action::Block);
   EXPECT_EQ(policy.rules.at("reply-exposure").action, Action::Justify);
   EXPECT_EQ(policy.rules.at("large-alias").action, Action::Convert);

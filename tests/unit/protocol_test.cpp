@@ -11,21 +11,43 @@ namespace {
 
 using nlohmann::json;
 
+// What the audit edge was given, in the log's own words.
+class RecordingSink final : public AuditSink {
+ public:
+  void check(const CheckRecord& record) override {
+    ASSERT_TRUE(record.verdict.keys.has_value()) << "the edge must not parse addresses again";
+    events.push_back({{"event", "check"},
+                      {"decision", to_string(record.verdict.decision)},
+                      {"client", record.client},
+                      {"to", record.verdict.keys->to}});
+  }
+  void report(const ReportRecord& record) override {
+    events.push_back({{"event", "report"}, {"choice", record.choice}, {"reason", record.reason}});
+  }
+  std::vector<json> events;
+};
+
 class Protocol : public ::testing::Test {
  protected:
   Protocol() {
     context_.new_check_id = [] { return std::string("check-1"); };
-    context_.audit = [this](const json& event) { events_.push_back(event); };
+    context_.audit = &sink_;
   }
   json ask(const std::string& body) { return json::parse(handle_message(body, context_)); }
+  json ask_current(json request) {
+    request["protocolVersion"] = protocol_version;
+    return ask(request.dump());
+  }
 
+  RecordingSink sink_;
+  std::vector<json>& events_ = sink_.events;
   HostContext context_;
-  std::vector<json> events_;
 };
 
 TEST_F(Protocol, HelloNamesTheHostAndPolicy) {
-  const json reply = ask(R"({"type":"hello","id":7})");
-  EXPECT_EQ(reply["protocolVersion"], 1);
+  const json reply = ask(R"({"protocolVersion":2,"type":"hello","id":7})");
+  EXPECT_EQ(reply["protocolVersion"], 2);
+  EXPECT_EQ(reply["result"]["protocolVersion"], 2);
   EXPECT_EQ(reply["id"], 7);
   EXPECT_EQ(reply["hostVersion"], host_version);
   EXPECT_EQ(reply["result"]["hostName"], "org.bccshield.host");
@@ -38,7 +60,7 @@ TEST_F(Protocol, CheckReturnsTheVerdictAndAuditsIt) {
   request["draft"] = {{"from", "me@corp.example"}, {"to", json::array()}};
   for (int i = 0; i < 9; ++i)
     request["draft"]["to"].push_back("p" + std::to_string(i) + "@gmail.com");
-  const json reply = ask(request.dump());
+  const json reply = ask_current(request);
   ASSERT_TRUE(reply.contains("result")) << reply.dump();
   EXPECT_EQ(reply["id"], "c1");
   EXPECT_EQ(reply["result"]["decision"], "warn");
@@ -48,11 +70,15 @@ TEST_F(Protocol, CheckReturnsTheVerdictAndAuditsIt) {
   EXPECT_EQ(events_[0]["event"], "check");
   EXPECT_EQ(events_[0]["decision"], "warn");
   EXPECT_EQ(events_[0]["client"], "thunderbird/153");
+  EXPECT_EQ(events_[0]["to"].size(), 9U);
+  EXPECT_EQ(events_[0]["to"][0], "p0@gmail.com");
+  // Version 2 names the request's own pills by index: the rewrite repeats no address.
+  EXPECT_EQ(reply["result"]["rewrite"]["bcc"], json::array({0, 1, 2, 3, 4, 5, 6, 7, 8}));
 }
 
 TEST_F(Protocol, ReportIsRecorded) {
   const json reply = ask(
-      R"({"type":"report","checkId":"check-1","choice":"send-anyway","reason":"newsletter opt-in"})");
+      R"({"protocolVersion":2,"type":"report","checkId":"check-1","choice":"send-anyway","reason":"newsletter opt-in"})");
   EXPECT_EQ(reply["result"]["recorded"], true);
   ASSERT_EQ(events_.size(), 1U);
   EXPECT_EQ(events_[0]["choice"], "send-anyway");
@@ -72,7 +98,7 @@ TEST_P(ProtocolErrors, AnswerWithAStableCode) {
   ASSERT_TRUE(reply.contains("error")) << reply.dump();
   EXPECT_FALSE(reply.contains("result"));
   EXPECT_EQ(reply["error"]["code"], GetParam().code) << reply.dump();
-  EXPECT_EQ(reply["protocolVersion"], 1);
+  EXPECT_EQ(reply["protocolVersion"], 2);
   if (GetParam().field != nullptr) {
     EXPECT_EQ(reply["error"]["params"]["field"], GetParam().field);
   }
@@ -83,30 +109,75 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ErrorCase{"{not json", 201, nullptr}, ErrorCase{"", 201, nullptr},
         ErrorCase{"\xff\xfe", 201, nullptr}, ErrorCase{"[1,2]", 202, nullptr},
-        ErrorCase{R"({"type":"launch"})", 203, nullptr}, ErrorCase{R"({"id":1})", 203, nullptr},
-        ErrorCase{R"({"type":"check"})", 204, "draft"},
-        ErrorCase{R"({"type":"check","draft":{"to":"a@b.example","cc":[1]}})", 204, "draft.cc"},
-        ErrorCase{R"({"type":"check","draft":{"type":"fax"}})", 204, "draft.type"},
-        ErrorCase{R"({"type":"check","draft":[]})", 204, "draft"},
-        ErrorCase{R"({"type":"report","choice":"convert"})", 204, "checkId"},
-        ErrorCase{R"({"type":"report","checkId":"x","choice":"maybe"})", 204, "choice"},
-        ErrorCase{R"({"type":"hello","protocolVersion":2})", 205, nullptr},
-        ErrorCase{R"({"type":"hello","protocolVersion":"1"})", 204, "protocolVersion"}));
+        ErrorCase{R"({"protocolVersion":2,"type":"launch"})", 203, nullptr},
+        ErrorCase{R"({"protocolVersion":2,"id":1})", 203, nullptr},
+        ErrorCase{R"({"protocolVersion":2,"type":"check"})", 204, "draft"},
+        ErrorCase{R"({"protocolVersion":2,"type":"check","draft":{"to":"a@b.example","cc":[1]}})",
+                  204, "draft.cc"},
+        ErrorCase{R"({"protocolVersion":2,"type":"check","draft":{"type":"fax"}})", 204,
+                  "draft.type"},
+        ErrorCase{R"({"protocolVersion":2,"type":"check","draft":[]})", 204, "draft"},
+        ErrorCase{R"({"protocolVersion":2,"type":"report","choice":"convert"})", 204, "checkId"},
+        ErrorCase{R"({"protocolVersion":2,"type":"report","checkId":"x","choice":"maybe"})", 204,
+                  "choice"},
+        // One version at a time: older, newer and unversioned (= 1) requests are refused.
+        ErrorCase{R"({"type":"hello","protocolVersion":1})", 205, nullptr},
+        ErrorCase{R"({"type":"hello","protocolVersion":3})", 205, nullptr},
+        ErrorCase{R"({"type":"check","draft":{"to":["a@b.example"]}})", 205, nullptr},
+        ErrorCase{R"({"type":"hello","protocolVersion":"2"})", 204, "protocolVersion"}));
 
-TEST_F(Protocol, ReplyOverOneMebibyteBecomesAnError) {
+TEST_F(Protocol, ThirtyThousandRecipientsGetACompleteReplyUnderOneMebibyte) {
   json request = {{"type", "check"}, {"id", 3}};
   request["draft"] = {{"from", "me@corp.example"}, {"to", json::array()}};
   for (int i = 0; i < 30000; ++i) {
     request["draft"]["to"].push_back("Private person number " + std::to_string(i) + " <person" +
                                      std::to_string(i) + "@gmail.com>");
   }
+  request["protocolVersion"] = protocol_version;
+  const std::string body = handle_message(request.dump(), context_);
+  EXPECT_LE(body.size(), max_reply_bytes);
+  const json reply = json::parse(body);
+  ASSERT_TRUE(reply.contains("result")) << reply.dump().substr(0, 300);
+  EXPECT_EQ(reply["result"]["decision"], "warn");
+  EXPECT_EQ(reply["result"]["rewrite"]["bcc"].size(), 30000U);
+  EXPECT_EQ(reply["id"], 3);
+}
+
+TEST_F(Protocol, LongDisplayNamesCannotTurnBlockIntoAHostError) {
+  // Six names of 200 KB: version 1 repeated each name twice and answered 206.
+  context_.policy.min_exposed_parties = 5;
+  context_.policy.rules[rule_exposed_parties].action = Action::Block;
+  json request = {{"type", "check"}};
+  request["draft"] = {{"from", "me@corp.example"}, {"to", json::array()}};
+  for (int i = 0; i < 6; ++i) {
+    request["draft"]["to"].push_back(std::string(200000, static_cast<char>('a' + i)) + " <p" +
+                                     std::to_string(i) + "@gmail.com>");
+  }
+  request["protocolVersion"] = protocol_version;
+  const std::string body = handle_message(request.dump(), context_);
+  EXPECT_LE(body.size(), 4096U);
+  const json reply = json::parse(body);
+  ASSERT_TRUE(reply.contains("result")) << reply.dump().substr(0, 300);
+  EXPECT_EQ(reply["result"]["decision"], "block");
+}
+
+TEST_F(Protocol, AReplyThatWouldStillExceedOneMebibyteCarriesItsDecision) {
+  // Only entries cut out of one long string travel as text: 20,000 mixed colleagues and
+  // outsiders in a single string, kept apart by keep-internal.
+  context_.policy.rewrite_strategy = RewriteStrategy::KeepInternal;
+  std::string header;
+  for (int i = 0; i < 20000; ++i) {
+    header += "A rather long display name " + std::to_string(i) + " <p" + std::to_string(i) +
+              (i % 2 == 0 ? "@gmail.com>, " : "@corp.example>, ");
+  }
+  json request = {{"protocolVersion", protocol_version}, {"type", "check"}, {"id", 4}};
+  request["draft"] = {{"from", "me@corp.example"}, {"to", json::array({header})}};
   const std::string body = handle_message(request.dump(), context_);
   EXPECT_LE(body.size(), max_reply_bytes);
   const json reply = json::parse(body);
   EXPECT_EQ(reply["error"]["code"], 206);
   EXPECT_EQ(reply["error"]["params"]["decision"], "warn");
-  EXPECT_EQ(reply["error"]["params"]["visibleRecipients"], 30000);
-  EXPECT_EQ(reply["id"], 3);
+  EXPECT_EQ(reply["error"]["params"]["visibleRecipients"], 20000);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "bccshield/domain.hpp"
 #include "bccshield/evaluate.hpp"
 #include "bccshield/protocol.hpp"
+#include "bccshield/version.hpp"
 
 namespace bccshield {
 namespace {
@@ -101,11 +102,12 @@ struct Placement {
   bool unparsable = false;
 };
 
-Placement place(const Verdict& verdict) {
+Placement place(const Verdict& verdict, const Draft& draft) {
   Placement placement;
-  for (const Finding& finding : verdict.findings) {
-    if (finding.rule == rule_exposed_parties) {
-      for (const json& party : finding.data["parties"]) {
+  const json readable = to_readable_json(verdict, draft);
+  for (const json& finding : readable["findings"]) {
+    if (finding["rule"] == rule_exposed_parties) {
+      for (const json& party : finding["parties"]) {
         for (const json& recipient : party["recipients"]) {
           const std::string display = recipient.get<std::string>();
           if (display != kPartners[0] && display != kPartners[1]) {
@@ -113,18 +115,19 @@ Placement place(const Verdict& verdict) {
           }
         }
       }
-    } else if (finding.rule == rule_unparsable_recipient) {
-      placement.unparsable = finding.data["count"].get<int>() > 0;
+    } else if (finding["rule"] == rule_unparsable_recipient) {
+      placement.unparsable = finding["count"].get<int>() > 0;
     }
   }
-  if (verdict.rewrite) {
-    for (const std::string& to : verdict.rewrite->to) {
+  if (readable.contains("rewrite")) {
+    for (const json& to : readable["rewrite"]["to"]) {
       if (to == kSender) continue;
       placement.kept_internal = true;
-      placement.displays.push_back(to);
+      placement.displays.push_back(to.get<std::string>());
     }
-    for (const std::string& bcc : verdict.rewrite->bcc) {
-      if (bcc != kPartners[0] && bcc != kPartners[1]) placement.displays.push_back(bcc);
+    for (const json& bcc : readable["rewrite"]["bcc"]) {
+      if (bcc != kPartners[0] && bcc != kPartners[1])
+        placement.displays.push_back(bcc.get<std::string>());
     }
   }
   return placement;
@@ -140,7 +143,7 @@ TEST_P(WrongDomain, TheVerdictNamesTheDomainThunderbirdDeliversTo) {
   draft.from = kSender;
   draft.to = {input, kPartners[0], kPartners[1]};
   const Verdict verdict = evaluate(draft, corp_policy());
-  const Placement placement = place(verdict);
+  const Placement placement = place(verdict, draft);
   ASSERT_NE(verdict.decision, Action::Allow) << "two partners are already exposed";
   ASSERT_TRUE(verdict.rewrite.has_value());
 
@@ -195,6 +198,7 @@ TEST(WrongDomain, TheMainTricksThroughTheWireProtocol) {
   context.policy = corp_policy();
   context.new_check_id = [] { return std::string("c"); };
   const json request = {
+      {"protocolVersion", protocol_version},
       {"type", "check"},
       {"draft",
        {{"from", kSender},
@@ -213,8 +217,10 @@ TEST(WrongDomain, TheMainTricksThroughTheWireProtocol) {
   // The encoded-word name carrying '@' stays a name: x@corp.example is a colleague, still in Cc,
   // and its display re-parses to x@corp.example.
   ASSERT_EQ(result["rewrite"]["cc"].size(), 1U) << reply.dump();
+  // A whole pill comes back by its index in [...to, ...cc]: the Cc entry is index 4.
+  ASSERT_EQ(result["rewrite"]["cc"][0], 4) << reply.dump();
   const std::vector<Mailbox> cc =
-      parse_address_list(result["rewrite"]["cc"][0].get<std::string>()).mailboxes();
+      parse_address_list(request["draft"]["cc"][0].get<std::string>()).mailboxes();
   ASSERT_EQ(cc.size(), 1U);
   EXPECT_EQ(cc[0].address(), "x@corp.example");
   EXPECT_EQ(cc[0].name, "a@evil.example");

@@ -4,7 +4,7 @@
 export const HOST_NAME = "org.bccshield.host";
 
 /** Protocol major version this extension speaks (PROTOCOL.md). */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** How long a host call may take before the check counts as failed. */
 export const HOST_TIMEOUT_MS = 8000;

@@ -2,6 +2,7 @@
 // It never returns null on failure: callers get a HostError and must decide (fail closed).
 
 import { DECISIONS, HOST_NAME, HOST_TIMEOUT_MS, PROTOCOL_VERSION } from "./constants.mjs";
+import { resolveVerdict } from "./recipient-refs.mjs";
 
 /** Why the host could not give an answer. */
 export const HOST_ERROR_KINDS = Object.freeze({
@@ -105,7 +106,9 @@ export function createHostClient({ sendNativeMessage, timeoutMs = HOST_TIMEOUT_M
     /** `check`: resolves to {verdict, policy, hostVersion}. */
     async check(draft) {
       const { reply, result } = await call("check", { client, draft });
-      return { verdict: validateVerdict(result), policy: reply.policy ?? null, hostVersion: reply.hostVersion ?? "" };
+      // Recipients come back as indices into this very draft (protocol 2).
+      const verdict = validateVerdict(resolveVerdict(result, draft));
+      return { verdict, policy: reply.policy ?? null, hostVersion: reply.hostVersion ?? "" };
     },
     /** `report`: the user's choice for the audit log. */
     async report(checkId, choice, reason = "") {

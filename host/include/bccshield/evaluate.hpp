@@ -7,6 +7,10 @@
 
 namespace bccshield {
 
-Verdict evaluate(const Draft& draft, const Policy& policy);
+struct EvaluateOptions {
+  bool with_keys = false;  // fill Verdict::keys (for the audit log)
+};
+
+Verdict evaluate(const Draft& draft, const Policy& policy, const EvaluateOptions& options = {});
 
 }  // namespace bccshield

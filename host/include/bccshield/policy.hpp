@@ -24,8 +24,8 @@ struct RuleSettings {
 struct Policy {
   std::vector<std::string> internal_domains;  // normalised
   int min_exposed_parties = 8;
-  std::vector<std::string> extra_consumer_domains;         // normalised, added to the built-in list
-  std::map<std::string, int> large_audience_addresses;     // normalised address -> audience size
+  std::vector<std::string> extra_consumer_domains;  // normalised, added to the built-in list
+  std::map<std::string, int, std::less<>> large_audience_addresses;  // recipient key -> audience
   std::map<std::string, RuleSettings, std::less<>> rules;  // every rule id present after loading
   RewriteStrategy rewrite_strategy = RewriteStrategy::Self;
 

@@ -7,26 +7,50 @@
 #include <string>
 #include <string_view>
 
+#include "bccshield/draft.hpp"
 #include "bccshield/policy.hpp"
+#include "bccshield/policy_status.hpp"
+#include "bccshield/verdict.hpp"
 
 namespace bccshield {
 
 // Thunderbird refuses host-to-extension messages over 1 MiB.
 inline constexpr std::size_t max_reply_bytes = 1024U * 1024U;
 
-struct PolicyStatus {
-  std::string status = "default";  // ok | default | error
-  std::string source = "built-in";
-  bool signature_verified = false;
-  nlohmann::json error;  // null, or {code, message, file}
-  [[nodiscard]] nlohmann::json to_json() const;
+// What a check gives the audit edge: the decision and the recipient keys the engine already
+// computed (the edge hashes them; it never parses an address again).
+struct CheckRecord {
+  const std::string& check_id;
+  const std::string& client;  // "thunderbird/153.7.0", or "unknown"
+  ComposeType compose_type;
+  const Verdict& verdict;  // verdict.keys is set
+  const PolicyStatus& policy_status;
+};
+
+// A user's choice after a check, for the audit edge.
+struct ReportRecord {
+  const std::string& check_id;
+  const std::string& choice;
+  const std::string& reason;  // may hold addresses typed by the user: the edge scrubs them
+  const std::string& client;  // may be empty
+};
+
+struct AuditSink {
+  virtual void check(const CheckRecord& record) = 0;
+  virtual void report(const ReportRecord& record) = 0;
+  AuditSink() = default;
+  AuditSink(const AuditSink&) = delete;
+  AuditSink& operator=(const AuditSink&) = delete;
+  AuditSink(AuditSink&&) = delete;
+  AuditSink& operator=(AuditSink&&) = delete;
+  virtual ~AuditSink() = default;
 };
 
 struct HostContext {
   Policy policy = Policy::defaults();
   PolicyStatus policy_status;
-  std::function<std::string()> new_check_id;               // unique id for a check
-  std::function<void(const nlohmann::json& event)> audit;  // may be empty
+  std::function<std::string()> new_check_id;  // unique id for a check
+  AuditSink* audit = nullptr;                 // may be null; owned by the edge
 };
 
 // Handles one message body (UTF-8 JSON) and returns the reply body, never over max_reply_bytes.

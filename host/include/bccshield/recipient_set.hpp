@@ -25,6 +25,8 @@ struct DomainFacts {
 
 struct Recipient {
   Field field = Field::To;   // where it first appears (To before Cc before Bcc)
+  std::uint32_t source = 0;  // its request string's index in [...to, ...cc, ...bcc]
+  bool whole = false;        // the entry is that whole string (one pill, one mailbox)
   std::string_view display;  // what goes back to the client: "Name <addr>", or the raw text
   std::string_view key;      // local@normalised-domain; "" for an entry that could not be parsed
   std::size_t domain_offset = 0;       // the normalised domain is key.substr(domain_offset)
@@ -91,8 +93,11 @@ RecipientSet collect_recipients(const std::vector<std::string>& to,
                                 const std::vector<std::string>& cc,
                                 const std::vector<std::string>& bcc, Classifier& classifier);
 
-// local@normalised-domain for a mailbox; "" when the domain is missing.
+// The recipient key: the local part with ASCII letters lower-cased (every major provider
+// treats local parts case-insensitively) @ the normalised domain; "" when the domain is missing.
 // `domain_offset` receives where the domain starts in the key.
 std::string recipient_key(const Mailbox& mailbox, std::size_t* domain_offset = nullptr);
+// The same for an address already split at its last '@' (policy addresses).
+std::string recipient_key(std::string_view local_part, std::string_view domain);
 
 }  // namespace bccshield

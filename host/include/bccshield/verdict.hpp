@@ -1,26 +1,99 @@
 #pragma once
-// The engine's answer for one draft: a decision, the findings behind it, the Convert rewrite.
+// The engine's answer for one draft: a decision, the typed findings behind it, the Convert
+// rewrite. JSON exists only in verdict.cpp (the wire form of PROTOCOL.md, version 2).
 
-#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <deque>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
+#include "bccshield/draft.hpp"
 #include "bccshield/policy.hpp"
 
 namespace bccshield {
 
+// A recipient as the reply names it. Most entries are a whole request string (one pill in
+// Thunderbird, one Outlook recipient): then only that string's index in the flattened
+// request, [...to, ...cc, ...bcc], is sent back, which keeps replies small. An entry cut out
+// of a longer string (a group, "a, b", the sender) carries its own text.
+// The text is a view into the draft's strings or into the verdict's own storage.
+struct RecipientRef {
+  static constexpr std::uint32_t no_source = 0xFFFFFFFFU;
+  std::uint32_t source = no_source;
+  std::string_view text;  // set only when source == no_source
+
+  [[nodiscard]] bool indexed() const { return source != no_source; }
+  // The text the client knows this recipient by.
+  [[nodiscard]] std::string_view resolve(const Draft& draft) const;
+  bool operator==(const RecipientRef&) const = default;
+};
+
+struct ListedParty {
+  std::string party;  // a private mailbox's address, or an organisation's registrable domain
+  bool consumer = false;
+  std::size_t size = 0;
+  std::vector<RecipientRef> recipients;  // at most max_listed_recipients over all parties
+};
+
+// Findings list recipients for the popup; past this many the rest are only counted, which
+// keeps every list in a reply bounded whatever the draft's size.
+inline constexpr std::size_t max_listed_recipients = 1000;
+
+struct ExposedPartiesFinding {
+  int threshold = 0;
+  int visible_recipients = 0;
+  int external_recipients = 0;
+  int external_parties = 0;
+  std::vector<ListedParty> parties;  // largest first, then in order of appearance
+  std::size_t omitted_parties = 0;
+  std::size_t omitted_recipients = 0;
+};
+
+struct ReplyExposureFinding {
+  int threshold = 0;
+  std::size_t original_external_parties = 0;
+  std::size_t kept_visible = 0;
+  std::vector<RecipientRef> recipients;
+};
+
+struct LargeAliasFinding {
+  struct Alias {
+    RecipientRef recipient;
+    int audience = 0;
+  };
+  int threshold = 0;
+  long long weighted_parties = 0;
+  std::vector<Alias> aliases;
+  int exposed_recipients = 0;
+};
+
+struct UnparsableFinding {
+  struct Entry {
+    RecipientRef text;
+    std::string reason;  // ParseProblem reason id
+  };
+  std::size_t count = 0;
+  std::vector<Entry> entries;
+};
+
+using FindingData =
+    std::variant<ExposedPartiesFinding, ReplyExposureFinding, LargeAliasFinding, UnparsableFinding>;
+
 struct Finding {
-  std::string rule;  // stable rule id (policy.hpp)
   Action action = Action::Warn;
-  nlohmann::json data;  // counts, parties, recipients: what the extension turns into sentences
+  FindingData data;
+  [[nodiscard]] const char* rule() const;  // stable rule id (policy.hpp)
 };
 
 struct Rewrite {
   RewriteStrategy strategy = RewriteStrategy::Self;
-  std::vector<std::string> to;
-  std::vector<std::string> cc;
-  std::vector<std::string> bcc;
+  std::vector<RecipientRef> to;
+  std::vector<RecipientRef> cc;
+  std::vector<RecipientRef> bcc;
 };
 
 struct Summary {
@@ -32,13 +105,39 @@ struct Summary {
   int unparsable_entries = 0;
 };
 
+// The recipient keys evaluate() computed (local part case-folded, domain normalised; the raw
+// text for an entry that could not be read), for the audit edge to hash: it never parses.
+struct RecipientKeys {
+  std::string from;
+  std::vector<std::string> to;
+  std::vector<std::string> cc;
+  std::vector<std::string> bcc;
+  std::vector<std::string> original_to;  // replies only
+  std::vector<std::string> original_cc;
+};
+
+// Recipient texts are views into the Draft it was made from and into `storage`: keep the
+// draft alive while the verdict is read, and move a verdict rather than copy it.
 struct Verdict {
   Action decision = Action::Allow;
   Summary summary;
   std::vector<Finding> findings;
-  std::optional<Rewrite> rewrite;  // set for every decision but Allow
+  std::optional<Rewrite> rewrite;     // set for every decision but Allow
+  std::optional<RecipientKeys> keys;  // when EvaluateOptions::with_keys
+  std::deque<std::string> storage;    // texts that are not in the draft (a chunked arena)
+
+  Verdict() = default;
+  Verdict(Verdict&&) = default;
+  Verdict& operator=(Verdict&&) = default;
+  Verdict(const Verdict&) = delete;
+  Verdict& operator=(const Verdict&) = delete;
+  ~Verdict() = default;
 };
 
+// The reply's `result` (PROTOCOL.md): recipients by index into the request.
 nlohmann::json to_json(const Verdict& verdict);
+// The same with every recipient written out, for people (the admin CLI's `check`).
+nlohmann::json to_readable_json(const Verdict& verdict, const Draft& draft);
+nlohmann::json to_json(const Summary& summary);
 
 }  // namespace bccshield
