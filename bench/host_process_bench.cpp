@@ -1,4 +1,6 @@
-// The real binary as Thunderbird uses it: start, one framed check for 300 recipients, reply, exit.
+// The real binary as the user waits for it: start, one request, reply, exit. Against GMime 3's
+// parse-only process on the same 10,000-address header, in the same run (bench/run.py prints
+// the ratios).
 #include <benchmark/benchmark.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -6,22 +8,20 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
+
+#include "header_generator.hpp"
 
 extern char** environ;  // NOLINT: POSIX
 
 namespace {
 
-std::string framed_check(int recipients) {
-  nlohmann::json request = {{"type", "check"}, {"id", 1}};
-  request["draft"] = {{"from", "Accueil <accueil@tourisme-vallee.fr>"},
-                      {"to", nlohmann::json::array()}};
-  for (int i = 0; i < recipients; ++i) {
-    request["draft"]["to"].push_back("Visiteur " + std::to_string(i) + " <visiteur" +
-                                     std::to_string(i) + "@gmail.com>");
-  }
+std::string framed(const nlohmann::json& request) {
   const std::string body = request.dump();
   const auto length = static_cast<std::uint32_t>(body.size());
   std::string bytes(4, '\0');
@@ -29,47 +29,134 @@ std::string framed_check(int recipients) {
   return bytes + body;
 }
 
-void BM_HostProcessCheck(benchmark::State& state) {
-  const std::string input = framed_check(static_cast<int>(state.range(0)));
+nlohmann::json check_request(const std::vector<std::string>& to) {
+  nlohmann::json request = {{"protocolVersion", 2}, {"type", "check"}, {"id", 1}};
+  request["draft"] = {{"from", "Accueil <accueil@tourisme-vallee.fr>"}, {"to", to}};
+  return request;
+}
+
+std::string framed_check(int recipients) {
+  std::vector<std::string> to;
+  for (int i = 0; i < recipients; ++i) {
+    to.push_back("Visiteur " + std::to_string(i) + " <visiteur" + std::to_string(i) +
+                 "@gmail.com>");
+  }
+  return framed(check_request(to));
+}
+
+// The generated header as Thunderbird hands it over: one string per recipient (pill).
+std::vector<std::string> header_pills(const std::string& header) {
+  std::vector<std::string> pills;
+  std::size_t start = 0;
+  for (std::size_t at; (at = header.find(",\r\n ", start)) != std::string::npos; start = at + 4)
+    pills.push_back(header.substr(start, at - start));
+  pills.push_back(header.substr(start));
+  return pills;
+}
+
+const std::string& header_10k() {
+  static const std::string header = bccshield::bench::make_to_header(10000);
+  return header;
+}
+
+std::string write_file(const std::string& name, const std::string& content) {
+  const std::string path = "/tmp/bccshield-bench-" + std::to_string(::getpid()) + "-" + name;
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+struct Run {
+  std::size_t received = 0;
+  int status = 0;
   long peak_kib = 0;
+  double cpu_ms = 0;  // the child's user + system time: comparable on a loaded machine
+};
+
+// Spawns argv with `input` on stdin (then EOF, like sendNativeMessage) and drains stdout.
+Run run_process(std::vector<std::string> args, const std::string& input) {
+  int to_child[2];
+  int from_child[2];
+  Run run;
+  if (pipe(to_child) != 0 || pipe(from_child) != 0) return run;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
+  posix_spawn_file_actions_addclose(&actions, to_child[1]);
+  posix_spawn_file_actions_addclose(&actions, from_child[0]);
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  char env0[] = "BCCSHIELD_AUDIT_LOG=/dev/null";
+  char env1[] = "HOME=/nonexistent";
+  char* envp[] = {env0, env1, nullptr};
+  pid_t pid = 0;
+  posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp);
+  posix_spawn_file_actions_destroy(&actions);
+  close(to_child[0]);
+  close(from_child[1]);
+  (void)!write(to_child[1], input.data(), input.size());
+  close(to_child[1]);
+  char buffer[65536];
+  for (ssize_t n; (n = read(from_child[0], buffer, sizeof buffer)) > 0;)
+    run.received += static_cast<std::size_t>(n);
+  close(from_child[0]);
+  rusage usage{};
+  wait4(pid, &run.status, 0, &usage);
+  run.peak_kib = usage.ru_maxrss;
+  run.cpu_ms = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+               static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+  return run;
+}
+
+void measure(benchmark::State& state, const std::vector<std::string>& args,
+             const std::string& input, int expected_exit) {
+  long peak_kib = 0;
+  std::size_t received = 0;
+  double cpu_ms = 0;
   for (auto _ : state) {
-    int to_child[2];
-    int from_child[2];
-    if (pipe(to_child) != 0 || pipe(from_child) != 0) state.SkipWithError("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
-    posix_spawn_file_actions_addclose(&actions, to_child[1]);
-    posix_spawn_file_actions_addclose(&actions, from_child[0]);
-    char arg0[] = BCCSHIELD_HOST_BINARY;
-    char arg1[] = "/tmp/org.bccshield.host.json";
-    char arg2[] = "bccshield@bccshield.org";
-    char* argv[] = {arg0, arg1, arg2, nullptr};
-    char env0[] = "BCCSHIELD_AUDIT_LOG=/dev/null";
-    char env1[] = "HOME=/nonexistent";
-    char* envp[] = {env0, env1, nullptr};
-    pid_t pid = 0;
-    posix_spawn(&pid, BCCSHIELD_HOST_BINARY, &actions, nullptr, argv, envp);
-    posix_spawn_file_actions_destroy(&actions);
-    close(to_child[0]);
-    close(from_child[1]);
-    (void)!write(to_child[1], input.data(), input.size());
-    close(to_child[1]);  // like sendNativeMessage: EOF after the message
-    char buffer[65536];
-    std::size_t received = 0;
-    for (ssize_t n; (n = read(from_child[0], buffer, sizeof buffer)) > 0;)
-      received += static_cast<std::size_t>(n);
-    close(from_child[0]);
-    int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
-    peak_kib = std::max(peak_kib, usage.ru_maxrss);
-    if (received < 100 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-      state.SkipWithError("host failed");
+    const Run run = run_process(args, input);
+    peak_kib = std::max(peak_kib, run.peak_kib);
+    cpu_ms += run.cpu_ms;
+    received = run.received;
+    if (received < 2 || !WIFEXITED(run.status) || WEXITSTATUS(run.status) != expected_exit)
+      state.SkipWithError("the process failed");
   }
   state.counters["peak_rss_KiB"] = static_cast<double>(peak_kib);
+  state.counters["output_bytes"] = static_cast<double>(received);
+  state.counters["child_cpu_ms"] = benchmark::Counter(cpu_ms, benchmark::Counter::kAvgIterations);
+}
+
+const std::vector<std::string> kServe = {BCCSHIELD_HOST_BINARY, "/tmp/org.bccshield.host.json",
+                                         "bccshield@bccshield.org"};
+
+void BM_HostProcessCheck(benchmark::State& state) {
+  measure(state, kServe, framed_check(static_cast<int>(state.range(0))), 0);
 }
 BENCHMARK(BM_HostProcessCheck)->Arg(300)->Arg(3000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// What the user waits for on Send: 10,000 recipients as pills, the framed check and reply.
+void BM_HostProcessHeader10k(benchmark::State& state) {
+  measure(state, kServe, framed(check_request(header_pills(header_10k()))), 0);
+}
+BENCHMARK(BM_HostProcessHeader10k)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The admin CLI on the same header in one message file, printing a complete readable verdict.
+void BM_HostCheckEml10k(benchmark::State& state) {
+  static const std::string eml =
+      write_file("10k.eml", "From: Accueil <accueil@tourisme-vallee.fr>\r\nTo: " + header_10k() +
+                                "\r\nSubject: Newsletter\r\n\r\nBonjour\r\n");
+  measure(state, {BCCSHIELD_HOST_BINARY, "check", "--eml", eml}, "", 1);
+}
+BENCHMARK(BM_HostCheckEml10k)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+#ifdef BCCSHIELD_GMIME_COUNT
+// The yardstick: GMime 3 parses the same header and prints a count.
+void BM_GMimeProcess10k(benchmark::State& state) {
+  static const std::string file = write_file("10k.txt", header_10k());
+  measure(state, {BCCSHIELD_GMIME_COUNT, file}, "", 0);
+}
+BENCHMARK(BM_GMimeProcess10k)->Unit(benchmark::kMillisecond)->UseRealTime();
+#endif
 
 }  // namespace

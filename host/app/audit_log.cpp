@@ -63,6 +63,20 @@ std::optional<std::filesystem::path> default_audit_log_path() {
 
 AuditLog::AuditLog(std::filesystem::path file) : file_(std::move(file)) {}
 
+AuditLog::~AuditLog() { flush(); }
+
+void AuditLog::flush() {
+  if (pending_.empty()) return;
+  load_once();
+  std::vector<Pending> lines;
+  lines.swap(pending_);
+  for (Pending& entry : lines) {
+    // Addresses never reach the disk in clear: only keyed hashes of their comparison keys.
+    if (secret_ && entry.keys) entry.line["addresses"] = pseudonymise_keys(*entry.keys, *secret_);
+    write(std::move(entry.line));
+  }
+}
+
 void AuditLog::load_once() {
   // Read at the first event: a host process that writes no event never touches the key.
   if (loaded_) return;
@@ -76,7 +90,6 @@ void AuditLog::load_once() {
 }
 
 void AuditLog::check(const CheckRecord& record) {
-  load_once();
   const Verdict& verdict = record.verdict;
   nlohmann::json rules = nlohmann::json::array();
   for (const Finding& finding : verdict.findings) rules.push_back(finding.rule());
@@ -89,13 +102,11 @@ void AuditLog::check(const CheckRecord& record) {
                          {"summary", to_json(verdict.summary)},
                          {"policySource", record.policy_status.source},
                          {"policyStatus", to_string(record.policy_status.state)}};
-  // Addresses never reach the disk in clear: only keyed hashes of their comparison keys.
-  if (secret_ && verdict.keys) line["addresses"] = pseudonymise_keys(*verdict.keys, *secret_);
-  write(std::move(line));
+  pending_.push_back(Pending{std::move(line), verdict.keys});
 }
 
 void AuditLog::report(const ReportRecord& record) {
-  load_once();
+  load_once();  // the reason is scrubbed now: the record's strings do not outlive this call
   nlohmann::json line = {
       {"event", "report"}, {"checkId", record.check_id}, {"choice", record.choice}};
   if (!record.reason.empty()) {
@@ -103,10 +114,11 @@ void AuditLog::report(const ReportRecord& record) {
                              : std::string("(reason withheld: no audit key)");
   }
   if (!record.client.empty()) line["client"] = record.client;
-  write(std::move(line));
+  pending_.push_back(Pending{std::move(line), std::nullopt});
 }
 
 void AuditLog::write(nlohmann::json line) {
+  load_once();
   const std::optional<AuditSecret>& secret = secret_;
   const AuditConfig& config = config_;
   if (secret) line["keyId"] = secret->key_id();

@@ -47,6 +47,8 @@ int run_serve() {
       print_error("cannot write to stdout");
       return exit_flagged;
     }
+    // The reply is on its way: now the audit line (the user does not wait for hashing).
+    if (runtime.audit_log) runtime.audit_log->flush();
   }
 }
 

@@ -90,7 +90,9 @@ class DomainSpellings {
 // non-ASCII needs Unicode tables the JS clients would have to match; two spellings that
 // differ there count twice, which errs towards a warning and loses nobody).
 void append_local_part_key(std::string_view local_part, std::string& key) {
-  for (const char c : local_part) key.push_back(ascii_lower(c));
+  const std::size_t start = key.size();
+  key.append(local_part);
+  for (std::size_t i = start; i < key.size(); ++i) key[i] = ascii_lower(key[i]);
 }
 
 std::string make_key(std::string_view local_part, std::string_view domain,
