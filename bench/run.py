@@ -28,7 +28,7 @@ def process_benchmarks():
     rows = {}
     for bench in json.loads(out)["benchmarks"]:
         if bench.get("aggregate_name") == "median":
-            rows[bench["run_name"].replace("/real_time", "")] = bench
+            rows[bench["run_name"].replace("/manual_time", "")] = bench
     return rows
 
 

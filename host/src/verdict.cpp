@@ -31,12 +31,16 @@ class RecipientWriter {
 };
 
 json finding_json(const ExposedPartiesFinding& finding, const RecipientWriter& write) {
-  json parties = json::array();
+  // Up to 1,000 parties: each built in place (an initializer list copies every value again).
+  json parties(json::value_t::array);
+  auto& items = parties.get_ref<json::array_t&>();
+  items.reserve(finding.parties.size());
   for (const ListedParty& party : finding.parties) {
-    parties.push_back({{"party", party.party},
-                       {"kind", party.consumer ? "private" : "organisation"},
-                       {"size", party.size},
-                       {"recipients", write.list(party.recipients)}});
+    auto& fields = items.emplace_back(json::value_t::object).get_ref<json::object_t&>();
+    fields.emplace("party", party.party);
+    fields.emplace("kind", party.consumer ? "private" : "organisation");
+    fields.emplace("size", party.size);
+    fields.emplace("recipients", write.list(party.recipients));
   }
   return {{"threshold", finding.threshold},
           {"visibleRecipients", finding.visible_recipients},
