@@ -7,6 +7,8 @@
 #include <fstream>
 #include <utility>
 
+#include "bccshield/identity.hpp"
+
 namespace bccshield {
 namespace {
 
@@ -33,7 +35,7 @@ constexpr std::array<std::pair<const char*, int>, 10> kFacilities = {{{"user", L
 std::filesystem::path audit_config_path() {
   const char* value = std::getenv("BCCSHIELD_AUDIT_CONF");  // NOLINT(concurrency-mt-unsafe)
   if (value != nullptr && *value != '\0') return value;
-  return "/etc/bccshield/audit.conf";
+  return system_audit_config_file;
 }
 
 AuditConfig load_audit_config(const std::filesystem::path& file) {

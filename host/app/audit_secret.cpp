@@ -11,6 +11,8 @@
 #include <sstream>
 #include <vector>
 
+#include "bccshield/identity.hpp"
+
 namespace bccshield {
 namespace {
 
@@ -121,7 +123,7 @@ std::vector<fs::path> audit_key_candidates() {
     candidates.push_back(*explicit_key);
     return candidates;  // tests and special set-ups name exactly one key
   }
-  candidates.emplace_back("/etc/bccshield/audit.key");
+  candidates.emplace_back(system_audit_key_file);
   if (auto user = user_key_path(); !user.empty()) candidates.push_back(user);
   return candidates;
 }

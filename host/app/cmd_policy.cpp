@@ -1,6 +1,7 @@
 // bccshield-host policy validate | keygen | sign | verify | status | thunderbird add|remove
 #include <iostream>
 
+#include "bccshield/identity.hpp"
 #include "bccshield/policy.hpp"
 #include "cli_options.hpp"
 #include "policy_keys.hpp"
@@ -17,18 +18,22 @@ namespace fs = std::filesystem;
 constexpr std::size_t kMaxPolicyInputBytes = 4U * 1024U * 1024U;
 constexpr std::size_t kMaxKeyInputBytes = 4096;
 
-constexpr const char* kUsage =
-    "bccshield-host policy validate FILE\n"
-    "       bccshield-host policy keygen --secret-key FILE --public-key FILE\n"
-    "       bccshield-host policy sign --secret-key FILE POLICY      (writes POLICY.sig)\n"
-    "       bccshield-host policy verify [--public-key FILE] POLICY  (default key: "
-    "$BCCSHIELD_POLICY_KEY,\n"
-    "                                                                  else "
-    "/etc/bccshield/policy.pub)\n"
-    "       bccshield-host policy status                             (what the host applies now)\n"
-    "       bccshield-host policy thunderbird add --file F --xpi-url URL [--state S] "
-    "[--extension-id ID]\n"
-    "       bccshield-host policy thunderbird remove --file F [--state S] [--extension-id ID]";
+std::string usage() {
+  return std::string(
+             "bccshield-host policy validate FILE\n"
+             "       bccshield-host policy keygen --secret-key FILE --public-key FILE\n"
+             "       bccshield-host policy sign --secret-key FILE POLICY      (writes POLICY.sig)\n"
+             "       bccshield-host policy verify [--public-key FILE] POLICY  (default key: "
+             "$BCCSHIELD_POLICY_KEY,\n"
+             "                                                                  else ") +
+         system_policy_key_file +
+         ")\n"
+         "       bccshield-host policy status                             (what the host applies "
+         "now)\n"
+         "       bccshield-host policy thunderbird add --file F --xpi-url URL [--state S] "
+         "[--extension-id ID]\n"
+         "       bccshield-host policy thunderbird remove --file F [--state S] [--extension-id ID]";
+}
 
 int validate(const std::string& file) {
   const auto text = read_input(file, kMaxPolicyInputBytes);
@@ -52,7 +57,7 @@ int keygen(const Arguments& arguments) {
       "new file for the signing key (mode 0600, kept by IT)")(
       "public-key", po::value<std::string>()->required(),
       "new file for the public key (install as policy.pub)");
-  const auto values = parse_arguments(arguments, options, {}, kUsage);
+  const auto values = parse_arguments(arguments, options, {}, usage());
   if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
   const fs::path secret_file = (*values)["secret-key"].as<std::string>();
   const fs::path public_file = (*values)["public-key"].as<std::string>();
@@ -86,7 +91,7 @@ int sign(const Arguments& arguments) {
       "output,o", po::value<std::string>(), "signature file (default: POLICY.sig)");
   po::positional_options_description positional;
   positional.add("policy", 1);
-  const auto values = parse_arguments(arguments, options, positional, kUsage);
+  const auto values = parse_arguments(arguments, options, positional, usage());
   if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
   const std::string policy_file = (*values)["policy"].as<std::string>();
   const auto content = read_input(policy_file, kMaxPolicyInputBytes);
@@ -128,7 +133,7 @@ int verify(const Arguments& arguments) {
       "policy", po::value<std::string>()->required(), "policy file");
   po::positional_options_description positional;
   positional.add("policy", 1);
-  const auto values = parse_arguments(arguments, options, positional, kUsage);
+  const auto values = parse_arguments(arguments, options, positional, usage());
   if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
   const fs::path policy_file = (*values)["policy"].as<std::string>();
   const fs::path key_file = values->count("public-key") != 0
@@ -161,7 +166,7 @@ int status() {
 
 int thunderbird(const Arguments& arguments) {
   if (arguments.empty() || (arguments[0] != "add" && arguments[0] != "remove")) {
-    print_error(std::string("usage: ") + kUsage);
+    print_error(std::string("usage: ") + usage());
     return exit_usage;
   }
   const bool add = arguments[0] == "add";
@@ -171,10 +176,10 @@ int thunderbird(const Arguments& arguments) {
       "xpi-url", po::value<std::string>(), "install_url of the XPI (add)")(
       "state", po::value<std::string>(),
       "where add records what it changed, so remove undoes exactly that")(
-      "extension-id", po::value<std::string>()->default_value("bccshield@bccshield.org"),
+      "extension-id", po::value<std::string>()->default_value(default_extension_id),
       "the extension id");
   const Arguments rest(arguments.begin() + 1, arguments.end());
-  const auto values = parse_arguments(rest, options, {}, kUsage);
+  const auto values = parse_arguments(rest, options, {}, usage());
   if (!values) return wants_help(rest) ? exit_ok : exit_usage;
   ThunderbirdPolicyRequest request;
   request.file = (*values)["file"].as<std::string>();
@@ -215,11 +220,11 @@ int run_policy(const Arguments& arguments) {
     if (sub == "status" && rest.empty()) return status();
     if (sub == "thunderbird") return thunderbird(rest);
     if (sub == "--help" || sub == "-h") {
-      std::cout << "usage: " << kUsage << "\n";
+      std::cout << "usage: " << usage() << "\n";
       return exit_ok;
     }
   }
-  print_error(std::string("usage: ") + kUsage);
+  print_error(std::string("usage: ") + usage());
   return exit_usage;
 }
 

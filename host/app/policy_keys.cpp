@@ -8,6 +8,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "bccshield/identity.hpp"
+
 namespace bccshield {
 namespace {
 
@@ -55,9 +57,9 @@ std::string secret_key_file_text(const PolicySigningKey& key) {
 
 std::string public_key_file_text(
     const std::array<unsigned char, crypto_sign_PUBLICKEYBYTES>& public_key) {
-  return "# BccShield policy public key (Ed25519): install as /etc/bccshield/policy.pub\n"
-         "# key id " +
-         public_key_id(public_key) + "\n" + to_base64(public_key) + "\n";
+  return std::string("# BccShield policy public key (Ed25519): install as ") +
+         system_policy_key_file + "\n# key id " + public_key_id(public_key) + "\n" +
+         to_base64(public_key) + "\n";
 }
 
 std::string signature_file_text(const std::array<unsigned char, crypto_sign_BYTES>& signature,

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bccshield/identity.hpp"
 #include "bccshield/protocol_error.hpp"
 #include "policy_signature.hpp"
 
@@ -42,10 +43,9 @@ PolicyLocation policy_location(const std::optional<fs::path>& explicit_file) {
     location.file = *from_env;
     location.required = true;
   } else {
-    location.file = "/etc/bccshield/policy.json";
+    location.file = system_policy_file;
   }
-  location.public_key =
-      env_path("BCCSHIELD_POLICY_KEY").value_or(fs::path("/etc/bccshield/policy.pub"));
+  location.public_key = env_path("BCCSHIELD_POLICY_KEY").value_or(fs::path(system_policy_key_file));
   return location;
 }
 

@@ -7,12 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "bccshield/identity.hpp"  // max_reply_bytes
 #include "bccshield/policy.hpp"
 
 namespace bccshield {
-
-// Thunderbird refuses host-to-extension messages over 1 MiB.
-inline constexpr std::size_t max_reply_bytes = 1024U * 1024U;
 
 struct PolicyStatus {
   std::string status = "default";  // ok | default | error
