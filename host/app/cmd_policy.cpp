@@ -4,6 +4,8 @@
 #include "bccshield/identity.hpp"
 #include "bccshield/policy.hpp"
 #include "cli_options.hpp"
+#include "file_util.hpp"
+#include "key_file.hpp"
 #include "policy_keys.hpp"
 #include "policy_loader.hpp"
 #include "policy_signature.hpp"
@@ -16,7 +18,6 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxPolicyInputBytes = 4U * 1024U * 1024U;
-constexpr std::size_t kMaxKeyInputBytes = 4096;
 
 std::string usage() {
   return std::string(
@@ -63,19 +64,20 @@ int keygen(const Arguments& arguments) {
   const fs::path public_file = (*values)["public-key"].as<std::string>();
   const PolicySigningKey key = random_signing_key();
   std::string secret_text = secret_key_file_text(key);
-  const std::string problem = write_new_file(secret_file, secret_text,
-                                             fs::perms::owner_read | fs::perms::owner_write, false);
+  std::string problem;
+  const bool written =
+      write_file(secret_file, secret_text, fs::perms::owner_read | fs::perms::owner_write,
+                 IfExists::Fail, problem);
   sodium_memzero(secret_text.data(), secret_text.size());
-  if (!problem.empty()) {
+  if (!written) {
     print_error(problem + " (keygen never overwrites a key)");
     return exit_usage;
   }
   const auto public_mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                            fs::perms::others_read;
-  if (std::string error =
-          write_new_file(public_file, public_key_file_text(key.public_key), public_mode, false);
-      !error.empty()) {
-    print_error(error + " (keygen never overwrites a key)");
+  if (!write_file(public_file, public_key_file_text(key.public_key), public_mode, IfExists::Fail,
+                  problem)) {
+    print_error(problem + " (keygen never overwrites a key)");
     return exit_usage;
   }
   std::cout << "signing key " << secret_file.string() << " (keep it secret), public key "
@@ -102,7 +104,7 @@ int sign(const Arguments& arguments) {
     print_error(policy_file + ": not signed, the policy is invalid: " + error.what());
     return exit_flagged;
   }
-  auto key_text = read_input((*values)["secret-key"].as<std::string>(), kMaxKeyInputBytes);
+  auto key_text = read_input((*values)["secret-key"].as<std::string>(), max_key_file_bytes);
   if (!key_text) return exit_usage;
   const auto key = parse_secret_key_file(*key_text);
   sodium_memzero(key_text->data(), key_text->size());
@@ -115,9 +117,9 @@ int sign(const Arguments& arguments) {
   const auto mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                     fs::perms::others_read;
   const std::string id = public_key_id(key->public_key);
-  if (std::string error = write_new_file(
-          signature_path, signature_file_text(sign_policy_bytes(*content, *key), id), mode, true);
-      !error.empty()) {
+  if (std::string error;
+      !write_file(signature_path, signature_file_text(sign_policy_bytes(*content, *key), id), mode,
+                  IfExists::Replace, error)) {
     print_error(error);
     return exit_usage;
   }
