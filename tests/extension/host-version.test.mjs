@@ -41,10 +41,11 @@ test("hello and check return the host's version; a refusal carries it too", asyn
     (error) => error.kind === "refused" && error.details.hostVersion === OTHER);
 });
 
-function guardAsking(host) {
+function guardAsking(host, settings = {}) {
   const asked = [];
+  const informed = [];
   const guard = createSendGuard({
-    loadSettings: async () => resolveSettings({}, {}),
+    loadSettings: async () => resolveSettings(settings, {}),
     expand: async () => null,
     readOriginal: async () => null,
     sendNativeMessage: async (_, request) => (request.type === "report" ? reply(request, { result: { recorded: true } }) : host(request)),
@@ -52,9 +53,9 @@ function guardAsking(host) {
       asked.push(input);
       return { choice: "cancel" };
     },
-    inform: () => {},
+    inform: (input) => informed.push(input),
   });
-  return { guard, asked };
+  return { guard, asked, informed };
 }
 
 const to = Array.from({ length: 30 }, (_, i) => `p${i}@gmail.com`);
@@ -80,4 +81,13 @@ test("the host-error popup learns the version of a host that refused the request
   assert.equal(asked[0].mode, "hostError");
   assert.equal(asked[0].hostVersion, OTHER);
   assert.ok(versionMismatchNote(asked[0].hostVersion, en, "popupVersionMismatch").includes(OTHER));
+});
+
+test("the notice after a host error sent anyway names the host's version too", async () => {
+  const { guard, informed } = guardAsking((request) => reply(request, {
+    error: { code: 201, name: "unsupported-protocol-version", message: "other protocol" },
+  }), { onHostError: "allow" });
+  assert.equal(await guard.onBeforeSend({ id: 1 }, details), undefined);
+  assert.equal(informed[0].mode, "hostErrorSent");
+  assert.equal(informed[0].hostVersion, OTHER);
 });

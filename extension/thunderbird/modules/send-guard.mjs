@@ -57,12 +57,12 @@ export function createSendGuard(deps) {
       : { kind: HOST_ERROR_KINDS.failed, message: String(error?.message ?? error) };
     record({ event: "host-error", ...hostError });
     const policy = settings.values.onHostError;
+    const hostVersion = error?.details?.hostVersion;
     if (policy === "allow") {
-      deps.inform({ mode: "hostErrorSent", hostError, draft, lists });
+      deps.inform({ mode: "hostErrorSent", hostError, draft, lists, hostVersion });
       return applyChoice(CHOICES.hostErrorSend, null);
     }
     const rewrite = fallbackRewrite(draft);
-    const hostVersion = error?.details?.hostVersion;
     const { choice } = await deps.ask({ mode: "hostError", hostError, onHostError: policy, draft, rewrite, lists, hostVersion });
     const allowed = buttonsFor("hostError", policy);
     if (choice === CHOICES.convert) {
