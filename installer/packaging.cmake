@@ -15,13 +15,10 @@ set(BCCSHIELD_INSTALLER_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(BCCSHIELD_INSTALLER_BINARY_DIR ${CMAKE_BINARY_DIR}/installer)
 option(BCCSHIELD_INSTALL_SYSTEM_CONFIG "Install /etc/bccshield (policy, audit settings); the packages need it" ON)
 
-# --- native messaging manifest: one template (manifests/), the path filled in at install time
-set(BCCSHIELD_HOST_PATH "@BCCSHIELD_HOST_PATH@")  # kept for the install-time pass
-configure_file(${PROJECT_SOURCE_DIR}/manifests/org.bccshield.host.json.in
-  ${BCCSHIELD_INSTALLER_BINARY_DIR}/org.bccshield.host.json.in @ONLY)
-unset(BCCSHIELD_HOST_PATH)
+# --- native messaging manifest: written at install time by `bccshield-host manifest`, the one
+# manifest generator (install-user.sh uses it too), so its "path" is the installed binary.
 install(CODE "
-  set(BCCSHIELD_HOST_PATH \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/bccshield-host\")
+  set(_host_path \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/bccshield-host\")
   set(_bccshield_dirs lib/mozilla/native-messaging-hosts)
   if(\"\$ENV{BCCSHIELD_PACKAGE_LIB64}\")  # rpm: lib64 distributions read /usr/lib64/mozilla
     list(APPEND _bccshield_dirs lib64/mozilla/native-messaging-hosts)
@@ -29,22 +26,27 @@ install(CODE "
   foreach(_dir IN LISTS _bccshield_dirs)
     set(_out \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/\${_dir}/${BCCSHIELD_HOST_NAME}.json\")
     message(STATUS \"Installing: \${_out}\")
-    configure_file(\"${BCCSHIELD_INSTALLER_BINARY_DIR}/org.bccshield.host.json.in\" \"\${_out}\" @ONLY)
+    get_filename_component(_out_dir \"\${_out}\" DIRECTORY)
+    file(MAKE_DIRECTORY \"\${_out_dir}\")
+    execute_process(COMMAND \"$<TARGET_FILE:bccshield_host>\" manifest --host-path \"\${_host_path}\"
+      OUTPUT_FILE \"\${_out}\" COMMAND_ERROR_IS_FATAL ANY)
     file(CHMOD \"\${_out}\" PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   endforeach()
   " COMPONENT host)
 
 # --- documentation, man page, Debian changelog (compressed as Debian policy wants)
 find_program(BCCSHIELD_GZIP gzip REQUIRED)
+configure_file(${BCCSHIELD_INSTALLER_DIR}/bccshield-host.1.in ${BCCSHIELD_INSTALLER_BINARY_DIR}/bccshield-host.1 @ONLY)
 install(CODE "
-  foreach(_pair \"debian/changelog;share/doc/bccshield/changelog.gz\" \"bccshield-host.1;share/man/man1/bccshield-host.1.gz\")
+  foreach(_pair \"${BCCSHIELD_INSTALLER_DIR}/debian/changelog;share/doc/bccshield/changelog.gz\"
+                \"${BCCSHIELD_INSTALLER_BINARY_DIR}/bccshield-host.1;share/man/man1/bccshield-host.1.gz\")
     list(GET _pair 0 _in)
     list(GET _pair 1 _rel)
     set(_out \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/\${_rel}\")
     get_filename_component(_dir \"\${_out}\" DIRECTORY)
     file(MAKE_DIRECTORY \"\${_dir}\")
     message(STATUS \"Installing: \${_out}\")
-    execute_process(COMMAND ${BCCSHIELD_GZIP} -9nc \"${BCCSHIELD_INSTALLER_DIR}/\${_in}\" OUTPUT_FILE \"\${_out}\" COMMAND_ERROR_IS_FATAL ANY)
+    execute_process(COMMAND ${BCCSHIELD_GZIP} -9nc \"\${_in}\" OUTPUT_FILE \"\${_out}\" COMMAND_ERROR_IS_FATAL ANY)
     file(CHMOD \"\${_out}\" PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   endforeach()
   " COMPONENT host)
@@ -58,16 +60,17 @@ install(PROGRAMS ${BCCSHIELD_INSTALLER_DIR}/unix/install-user.sh ${BCCSHIELD_INS
 # --- /etc/bccshield: configuration the package manager preserves (conffiles, %config(noreplace))
 if(BCCSHIELD_INSTALL_SYSTEM_CONFIG)
   install(FILES ${BCCSHIELD_INSTALLER_DIR}/etc/policy.json ${BCCSHIELD_INSTALLER_DIR}/etc/audit.conf
-    DESTINATION /etc/bccshield COMPONENT config)
+    DESTINATION ${BCCSHIELD_SYSTEM_CONFIG_DIR} COMPONENT config)
 endif()
 
 # --- maintainer scripts: the shared shell functions are pasted into each script
 file(READ ${BCCSHIELD_INSTALLER_DIR}/unix/maintainer-common.sh BCCSHIELD_MAINTAINER_COMMON)
+string(CONFIGURE "${BCCSHIELD_MAINTAINER_COMMON}" BCCSHIELD_MAINTAINER_COMMON @ONLY)
 foreach(script postinst prerm postrm)
   configure_file(${BCCSHIELD_INSTALLER_DIR}/debian/${script}.in ${BCCSHIELD_INSTALLER_BINARY_DIR}/debian/${script}
     @ONLY FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 endforeach()
-configure_file(${BCCSHIELD_INSTALLER_DIR}/debian/conffiles ${BCCSHIELD_INSTALLER_BINARY_DIR}/debian/conffiles COPYONLY)
+configure_file(${BCCSHIELD_INSTALLER_DIR}/debian/conffiles.in ${BCCSHIELD_INSTALLER_BINARY_DIR}/debian/conffiles @ONLY)
 foreach(script post preun postun)
   configure_file(${BCCSHIELD_INSTALLER_DIR}/rpm/${script}.sh.in ${BCCSHIELD_INSTALLER_BINARY_DIR}/rpm/${script}.sh @ONLY)
 endforeach()
@@ -112,7 +115,8 @@ set(CPACK_RPM_PACKAGE_SUGGESTS thunderbird)
 set(CPACK_RPM_POST_INSTALL_SCRIPT_FILE ${BCCSHIELD_INSTALLER_BINARY_DIR}/rpm/post.sh)
 set(CPACK_RPM_PRE_UNINSTALL_SCRIPT_FILE ${BCCSHIELD_INSTALLER_BINARY_DIR}/rpm/preun.sh)
 set(CPACK_RPM_POST_UNINSTALL_SCRIPT_FILE ${BCCSHIELD_INSTALLER_BINARY_DIR}/rpm/postun.sh)
-set(CPACK_RPM_USER_FILELIST "%config(noreplace) /etc/bccshield/policy.json" "%config(noreplace) /etc/bccshield/audit.conf")
+set(CPACK_RPM_USER_FILELIST "%config(noreplace) ${BCCSHIELD_SYSTEM_CONFIG_DIR}/policy.json"
+  "%config(noreplace) ${BCCSHIELD_SYSTEM_CONFIG_DIR}/audit.conf")
 # The package owns the mozilla/native-messaging-hosts folders it may create (rpm allows shared
 # ownership, e.g. with mozilla-filesystem), so erasing it removes them when they are empty.
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION /etc /usr/lib64 /usr/share/man /usr/share/man/man1 /usr/share/doc)

@@ -8,8 +8,10 @@ import { createHostClient } from "./modules/host-client.mjs";
 import {
   buildPopupModel, createTranslator, popupSize, POPUP_MAX_HEIGHT, POPUP_MIN_HEIGHT,
 } from "./modules/popup-model.mjs";
-import { CHOICES, HOST_NAME } from "./modules/constants.mjs";
+import { CHOICES } from "./modules/constants.mjs";
+import { HOST_NAME } from "./modules/identity.mjs";
 import { createPortTransport } from "./modules/native-port.mjs";
+import { versionMismatchNote } from "./modules/host-version.mjs";
 
 const translator = createTranslator(
   (key, substitutions) => messenger.i18n.getMessage(key, substitutions),
@@ -59,6 +61,10 @@ function record(event) {
 
 async function openPopup(input, waitForAnswer) {
   const model = buildPopupModel(input, translator);
+  const versionNote = versionMismatchNote(input.hostVersion, translator, "popupVersionMismatch");
+  if (versionNote) {
+    model.notes.push(versionNote);
+  }
   model.decisionMs = input.decisionMs ?? null;
   model.timing = input.timing ?? null;
   model.limits = { min: POPUP_MIN_HEIGHT, max: POPUP_MAX_HEIGHT };
@@ -155,7 +161,12 @@ messenger.runtime.onMessage.addListener((message) => {
           timeoutMs: settings.values.hostTimeoutMs,
         }).hello().then(
           (hello) => ({ found: true, ...hello }),
-          (error) => ({ found: false, kind: error.kind ?? "failed", message: String(error.message ?? error) }),
+          (error) => ({
+            found: false,
+            kind: error.kind ?? "failed",
+            message: String(error.message ?? error),
+            hostVersion: error.details?.hostVersion,
+          }),
         ));
     case "journal":
       return Promise.resolve(journal);

@@ -3,12 +3,16 @@
 #include <syslog.h>
 
 #include <array>
-#include <cstdlib>
-#include <fstream>
+#include <sstream>
 #include <utility>
+
+#include "bccshield/identity.hpp"
+#include "file_util.hpp"
 
 namespace bccshield {
 namespace {
+
+constexpr std::size_t kMaxAuditConfigBytes = 64U * 1024U;  // a few settings
 
 std::string trimmed(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r");
@@ -31,17 +35,19 @@ constexpr std::array<std::pair<const char*, int>, 10> kFacilities = {{{"user", L
 }  // namespace
 
 std::filesystem::path audit_config_path() {
-  const char* value = std::getenv("BCCSHIELD_AUDIT_CONF");  // NOLINT(concurrency-mt-unsafe)
-  if (value != nullptr && *value != '\0') return value;
-  return "/etc/bccshield/audit.conf";
+  return env_path("BCCSHIELD_AUDIT_CONF").value_or(system_audit_config_file);
 }
 
 AuditConfig load_audit_config(const std::filesystem::path& file) {
   AuditConfig config;
-  std::ifstream in(file);
+  const FileContent content = read_file(file, kMaxAuditConfigBytes);
+  if (content.status != FileStatus::Ok && content.status != FileStatus::Missing) {
+    config.problem = content.error + " (ignored)";
+  }
+  std::istringstream in(content.text);
   std::string line;
   int number = 0;
-  while (in && std::getline(in, line)) {
+  while (std::getline(in, line)) {
     ++number;
     line = trimmed(line);
     if (line.empty() || line.front() == '#') continue;
@@ -65,8 +71,7 @@ AuditConfig load_audit_config(const std::filesystem::path& file) {
           file.string() + " line " + std::to_string(number) + ": not understood (ignored)";
     }
   }
-  const char* forced = std::getenv("BCCSHIELD_AUDIT_SYSLOG");  // NOLINT(concurrency-mt-unsafe)
-  if (forced != nullptr && *forced != '\0') config.syslog = std::string_view(forced) == "1";
+  if (const auto forced = env_path("BCCSHIELD_AUDIT_SYSLOG")) config.syslog = *forced == "1";
   return config;
 }
 

@@ -7,13 +7,13 @@
 
 #include <array>
 #include <chrono>
-#include <cstdlib>
 #include <ctime>
-#include <iostream>
 
 #include "audit_config.hpp"
 #include "audit_pseudonym.hpp"
 #include "audit_secret.hpp"
+#include "file_util.hpp"
+#include "print_error.hpp"
 
 namespace bccshield {
 namespace {
@@ -46,18 +46,9 @@ bool append_line(const std::filesystem::path& file, const std::string& line) {
 }  // namespace
 
 std::optional<std::filesystem::path> default_audit_log_path() {
-  // NOLINTBEGIN(concurrency-mt-unsafe): read once at start-up
-  if (const char* explicit_path = std::getenv("BCCSHIELD_AUDIT_LOG");
-      explicit_path && *explicit_path) {
-    return std::filesystem::path(explicit_path);
-  }
-  if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state) {
-    return std::filesystem::path(state) / "bccshield" / "audit.jsonl";
-  }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    return std::filesystem::path(home) / ".local" / "state" / "bccshield" / "audit.jsonl";
-  }
-  // NOLINTEND(concurrency-mt-unsafe)
+  if (auto explicit_path = env_path("BCCSHIELD_AUDIT_LOG")) return explicit_path;
+  if (auto state = env_path("XDG_STATE_HOME")) return *state / "bccshield" / "audit.jsonl";
+  if (auto home = env_path("HOME")) return *home / ".local" / "state" / "bccshield" / "audit.jsonl";
   return std::nullopt;
 }
 
@@ -83,10 +74,9 @@ void AuditLog::load_once() {
   loaded_ = true;
   std::string error;
   secret_ = load_audit_secret(true, error);
-  if (!secret_)
-    std::cerr << "bccshield-host: audit entries carry no address hashes: " << error << "\n";
+  if (!secret_) print_error("audit entries carry no address hashes: " + error);
   config_ = load_audit_config(audit_config_path());
-  if (!config_.problem.empty()) std::cerr << "bccshield-host: " << config_.problem << "\n";
+  if (!config_.problem.empty()) print_error(config_.problem);
 }
 
 void AuditLog::check(const CheckRecord& record) {
@@ -126,7 +116,7 @@ void AuditLog::write(nlohmann::json line) {
   const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 
   if (!append_line(file_, text + "\n")) {
-    std::cerr << "bccshield-host: cannot write the audit log " << file_.string() << "\n";
+    print_error("cannot write the audit log " + file_.string());
   }
   if (config.syslog) {
     // Syslog relays cut long messages (rsyslog: 8 KiB by default): a line that would be cut

@@ -26,13 +26,14 @@ struct AuditSecret {
   [[nodiscard]] std::string hash(std::string_view text) const;
 };
 
-// The key file text: '#' comment lines and one base64 line (as the policy key files).
+// The key file text (key_file.hpp: '#' comment lines and one base64 line).
 std::string audit_key_file_text(const AuditSecret& secret);
 std::optional<AuditSecret> parse_audit_key_file(std::string_view text);
 
 // A fresh random key written to `file` with `mode` (created exclusively: never overwrites).
-// Returns an error message, or "" on success.
-std::string create_audit_key_file(const std::filesystem::path& file, std::filesystem::perms mode);
+// False with `error` naming the file.
+bool create_audit_key_file(const std::filesystem::path& file, std::filesystem::perms mode,
+                           std::string& error);
 
 // The locations searched, in order (the last one is the per-user key).
 std::vector<std::filesystem::path> audit_key_candidates();

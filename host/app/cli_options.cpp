@@ -1,8 +1,8 @@
 #include "cli_options.hpp"
 
-#include <fstream>
 #include <iostream>
-#include <iterator>
+
+#include "file_util.hpp"
 
 namespace bccshield {
 
@@ -35,27 +35,12 @@ bool wants_help(const Arguments& arguments) {
 }
 
 std::optional<std::string> read_input(const std::string& path, std::size_t limit) {
-  std::string content;
-  std::istream* in = &std::cin;
-  std::ifstream file;
-  if (path != "-") {
-    file.open(path, std::ios::binary);
-    if (!file) {
-      print_error("cannot read " + path);
-      return std::nullopt;
-    }
-    in = &file;
+  FileContent content = read_file_or_stdin(path, limit);
+  if (content.status != FileStatus::Ok) {
+    print_error(content.error);
+    return std::nullopt;
   }
-  char buffer[65536];
-  while (in->read(buffer, sizeof buffer) || in->gcount() > 0) {
-    content.append(buffer, static_cast<std::size_t>(in->gcount()));
-    if (content.size() > limit) {
-      print_error((path == "-" ? std::string("standard input") : path) + " is larger than " +
-                  std::to_string(limit / (1024 * 1024)) + " MiB");
-      return std::nullopt;
-    }
-  }
-  return content;
+  return std::move(content.text);
 }
 
 }  // namespace bccshield

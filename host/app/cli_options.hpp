@@ -18,8 +18,7 @@ std::optional<boost::program_options::variables_map> parse_arguments(
 // True when --help or -h is among the arguments.
 bool wants_help(const Arguments& arguments);
 
-// Reads a whole file, or stdin for "-". nullopt (after printing why) when unreadable or over
-// `limit`.
+// For commands: read_file_or_stdin, and on failure print why (print_error) and return nullopt.
 std::optional<std::string> read_input(const std::string& path, std::size_t limit);
 
 }  // namespace bccshield

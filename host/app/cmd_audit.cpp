@@ -14,6 +14,7 @@
 #include "audit_pseudonym.hpp"
 #include "audit_secret.hpp"
 #include "cli_options.hpp"
+#include "key_file.hpp"
 
 namespace bccshield {
 namespace {
@@ -287,9 +288,11 @@ int lookup(const Arguments& arguments) {
   std::string error;
   std::optional<AuditSecret> secret;
   if (values->count("key") != 0) {
-    const auto text = read_input((*values)["key"].as<std::string>(), 4096);
-    if (text) secret = parse_audit_key_file(*text);
-    if (!secret) error = (*values)["key"].as<std::string>() + " is not an audit key";
+    secret.emplace();
+    if (read_key_file((*values)["key"].as<std::string>(), secret->key) != KeyFileStatus::Ok) {
+      secret.reset();
+      error = (*values)["key"].as<std::string>() + " is not an audit key";
+    }
   } else {
     secret = load_audit_secret(false, error);
   }
@@ -358,15 +361,14 @@ int keygen(const Arguments& arguments) {
     return exit_usage;
   }
   const fs::path file = (*values)["output"].as<std::string>();
-  if (std::string problem = create_audit_key_file(file, mode); !problem.empty()) {
+  if (std::string problem; !create_audit_key_file(file, mode, problem)) {
     print_error(problem + " (an existing key is never replaced)");
     return exit_usage;
   }
-  auto text = read_input(file.string(), 4096);
-  const auto secret = text ? parse_audit_key_file(*text) : std::nullopt;
-  if (text) sodium_memzero(text->data(), text->size());
+  AuditSecret secret;
+  const bool readable = read_key_file(file, secret.key) == KeyFileStatus::Ok;
   std::cout << "audit key " << file.string() << " created (mode " << mode_text << ", key id "
-            << (secret ? secret->key_id() : std::string("?")) << ")\n";
+            << (readable ? secret.key_id() : std::string("?")) << ")\n";
   return exit_ok;
 }
 

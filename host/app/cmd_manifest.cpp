@@ -1,6 +1,6 @@
 #include <iostream>
 
-#include "bccshield/version.hpp"
+#include "bccshield/identity.hpp"
 #include "cli_options.hpp"
 #include "native_manifest.hpp"
 

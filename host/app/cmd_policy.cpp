@@ -1,8 +1,11 @@
 // bccshield-host policy validate | keygen | sign | verify | status | thunderbird add|remove
 #include <iostream>
 
+#include "bccshield/identity.hpp"
 #include "bccshield/policy.hpp"
 #include "cli_options.hpp"
+#include "file_util.hpp"
+#include "key_file.hpp"
 #include "policy_keys.hpp"
 #include "policy_loader.hpp"
 #include "policy_signature.hpp"
@@ -15,20 +18,23 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxPolicyInputBytes = 4U * 1024U * 1024U;
-constexpr std::size_t kMaxKeyInputBytes = 4096;
 
-constexpr const char* kUsage =
-    "bccshield-host policy validate FILE\n"
-    "       bccshield-host policy keygen --secret-key FILE --public-key FILE\n"
-    "       bccshield-host policy sign --secret-key FILE POLICY      (writes POLICY.sig)\n"
-    "       bccshield-host policy verify [--public-key FILE] POLICY  (default key: "
-    "$BCCSHIELD_POLICY_KEY,\n"
-    "                                                                  else "
-    "/etc/bccshield/policy.pub)\n"
-    "       bccshield-host policy status                             (what the host applies now)\n"
-    "       bccshield-host policy thunderbird add --file F --xpi-url URL [--state S] "
-    "[--extension-id ID]\n"
-    "       bccshield-host policy thunderbird remove --file F [--state S] [--extension-id ID]";
+std::string usage() {
+  return std::string(
+             "bccshield-host policy validate FILE\n"
+             "       bccshield-host policy keygen --secret-key FILE --public-key FILE\n"
+             "       bccshield-host policy sign --secret-key FILE POLICY      (writes POLICY.sig)\n"
+             "       bccshield-host policy verify [--public-key FILE] POLICY  (default key: "
+             "$BCCSHIELD_POLICY_KEY,\n"
+             "                                                                  else ") +
+         system_policy_key_file +
+         ")\n"
+         "       bccshield-host policy status                             (what the host applies "
+         "now)\n"
+         "       bccshield-host policy thunderbird add --file F --xpi-url URL [--state S] "
+         "[--extension-id ID]\n"
+         "       bccshield-host policy thunderbird remove --file F [--state S] [--extension-id ID]";
+}
 
 int validate(const std::string& file) {
   const auto text = read_input(file, kMaxPolicyInputBytes);
@@ -52,25 +58,26 @@ int keygen(const Arguments& arguments) {
       "new file for the signing key (mode 0600, kept by IT)")(
       "public-key", po::value<std::string>()->required(),
       "new file for the public key (install as policy.pub)");
-  const auto values = parse_arguments(arguments, options, {}, kUsage);
+  const auto values = parse_arguments(arguments, options, {}, usage());
   if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
   const fs::path secret_file = (*values)["secret-key"].as<std::string>();
   const fs::path public_file = (*values)["public-key"].as<std::string>();
   const PolicySigningKey key = random_signing_key();
   std::string secret_text = secret_key_file_text(key);
-  const std::string problem = write_new_file(secret_file, secret_text,
-                                             fs::perms::owner_read | fs::perms::owner_write, false);
+  std::string problem;
+  const bool written =
+      write_file(secret_file, secret_text, fs::perms::owner_read | fs::perms::owner_write,
+                 IfExists::Fail, problem);
   sodium_memzero(secret_text.data(), secret_text.size());
-  if (!problem.empty()) {
+  if (!written) {
     print_error(problem + " (keygen never overwrites a key)");
     return exit_usage;
   }
   const auto public_mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                            fs::perms::others_read;
-  if (std::string error =
-          write_new_file(public_file, public_key_file_text(key.public_key), public_mode, false);
-      !error.empty()) {
-    print_error(error + " (keygen never overwrites a key)");
+  if (!write_file(public_file, public_key_file_text(key.public_key), public_mode, IfExists::Fail,
+                  problem)) {
+    print_error(problem + " (keygen never overwrites a key)");
     return exit_usage;
   }
   std::cout << "signing key " << secret_file.string() << " (keep it secret), public key "
@@ -86,7 +93,7 @@ int sign(const Arguments& arguments) {
       "output,o", po::value<std::string>(), "signature file (default: POLICY.sig)");
   po::positional_options_description positional;
   positional.add("policy", 1);
-  const auto values = parse_arguments(arguments, options, positional, kUsage);
+  const auto values = parse_arguments(arguments, options, positional, usage());
   if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
   const std::string policy_file = (*values)["policy"].as<std::string>();
   const auto content = read_input(policy_file, kMaxPolicyInputBytes);
@@ -97,7 +104,7 @@ int sign(const Arguments& arguments) {
     print_error(policy_file + ": not signed, the policy is invalid: " + error.what());
     return exit_flagged;
   }
-  auto key_text = read_input((*values)["secret-key"].as<std::string>(), kMaxKeyInputBytes);
+  auto key_text = read_input((*values)["secret-key"].as<std::string>(), max_key_file_bytes);
   if (!key_text) return exit_usage;
   const auto key = parse_secret_key_file(*key_text);
   sodium_memzero(key_text->data(), key_text->size());
@@ -110,9 +117,9 @@ int sign(const Arguments& arguments) {
   const auto mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                     fs::perms::others_read;
   const std::string id = public_key_id(key->public_key);
-  if (std::string error = write_new_file(
-          signature_path, signature_file_text(sign_policy_bytes(*content, *key), id), mode, true);
-      !error.empty()) {
+  if (std::string error;
+      !write_file(signature_path, signature_file_text(sign_policy_bytes(*content, *key), id), mode,
+                  IfExists::Replace, error)) {
     print_error(error);
     return exit_usage;
   }
@@ -128,7 +135,7 @@ int verify(const Arguments& arguments) {
       "policy", po::value<std::string>()->required(), "policy file");
   po::positional_options_description positional;
   positional.add("policy", 1);
-  const auto values = parse_arguments(arguments, options, positional, kUsage);
+  const auto values = parse_arguments(arguments, options, positional, usage());
   if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
   const fs::path policy_file = (*values)["policy"].as<std::string>();
   const fs::path key_file = values->count("public-key") != 0
@@ -161,7 +168,7 @@ int status() {
 
 int thunderbird(const Arguments& arguments) {
   if (arguments.empty() || (arguments[0] != "add" && arguments[0] != "remove")) {
-    print_error(std::string("usage: ") + kUsage);
+    print_error(std::string("usage: ") + usage());
     return exit_usage;
   }
   const bool add = arguments[0] == "add";
@@ -171,10 +178,10 @@ int thunderbird(const Arguments& arguments) {
       "xpi-url", po::value<std::string>(), "install_url of the XPI (add)")(
       "state", po::value<std::string>(),
       "where add records what it changed, so remove undoes exactly that")(
-      "extension-id", po::value<std::string>()->default_value("bccshield@bccshield.org"),
+      "extension-id", po::value<std::string>()->default_value(default_extension_id),
       "the extension id");
   const Arguments rest(arguments.begin() + 1, arguments.end());
-  const auto values = parse_arguments(rest, options, {}, kUsage);
+  const auto values = parse_arguments(rest, options, {}, usage());
   if (!values) return wants_help(rest) ? exit_ok : exit_usage;
   ThunderbirdPolicyRequest request;
   request.file = (*values)["file"].as<std::string>();
@@ -215,11 +222,11 @@ int run_policy(const Arguments& arguments) {
     if (sub == "status" && rest.empty()) return status();
     if (sub == "thunderbird") return thunderbird(rest);
     if (sub == "--help" || sub == "-h") {
-      std::cout << "usage: " << kUsage << "\n";
+      std::cout << "usage: " << usage() << "\n";
       return exit_ok;
     }
   }
-  print_error(std::string("usage: ") + kUsage);
+  print_error(std::string("usage: ") + usage());
   return exit_usage;
 }
 

@@ -52,8 +52,4 @@ int run_serve() {
   }
 }
 
-void print_error(const std::string& message) {
-  std::cerr << "bccshield-host: " << message << std::endl;
-}
-
 }  // namespace bccshield

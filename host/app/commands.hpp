@@ -1,9 +1,13 @@
 #pragma once
-// The host's sub-commands. Each returns the process exit code:
-// 0 success / allow, 1 a non-allow decision or a failed verification, 2 bad input or usage.
+// The host's sub-commands. The one error convention: each returns the process exit code
+// (0 success / allow, 1 a non-allow decision or a failed verification, 2 bad input or usage)
+// and reports what went wrong through print_error. The helpers they call never print: they
+// return a status (bool, optional, FileStatus) and a sentence naming the file.
 
 #include <string>
 #include <vector>
+
+#include "print_error.hpp"
 
 namespace bccshield {
 
@@ -19,8 +23,5 @@ int run_policy(
     const Arguments& arguments);  // policy validate | keygen | sign | verify | status | thunderbird
 int run_manifest(const Arguments& arguments);  // manifest --host-path P [--extension-id ID]
 int run_audit(const Arguments& arguments);     // audit report | lookup ADDRESS | keygen
-
-// Prints "bccshield-host: <message>" on stderr (never with an e-mail address in it).
-void print_error(const std::string& message);
 
 }  // namespace bccshield

@@ -7,10 +7,9 @@
 #include <ostream>
 #include <string>
 
-namespace bccshield {
+#include "bccshield/identity.hpp"  // max_request_bytes
 
-// The largest request the host reads; anything larger is refused before allocating.
-inline constexpr std::size_t max_request_bytes = 16U * 1024U * 1024U;
+namespace bccshield {
 
 enum class FrameStatus { Ok, EndOfInput, TooLarge, Truncated };
 

@@ -3,9 +3,9 @@
 #include <sodium.h>
 
 #include <array>
-#include <iostream>
 
 #include "policy_loader.hpp"
+#include "print_error.hpp"
 
 namespace bccshield {
 namespace {
@@ -28,8 +28,7 @@ HostRuntime make_host_runtime(const std::optional<std::filesystem::path>& policy
   runtime.context.policy_status = std::move(loaded.status);
   if (const auto& refusal = runtime.context.policy_status.error) {
     // Shown in Thunderbird's error console; the message names the file, never an address.
-    std::cerr << "bccshield-host: policy refused, built-in defaults apply: " << refusal->message
-              << "\n";
+    print_error("policy refused, built-in defaults apply: " + refusal->message);
   }
   runtime.context.new_check_id = random_check_id;
   if (with_audit) {

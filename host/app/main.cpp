@@ -5,7 +5,7 @@
 #include <iostream>
 #include <string>
 
-#include "bccshield/version.hpp"
+#include "bccshield/identity.hpp"
 #include "commands.hpp"
 
 namespace {

@@ -1,12 +1,12 @@
 #include "native_manifest.hpp"
 
-#include "bccshield/version.hpp"
+#include "bccshield/identity.hpp"
 
 namespace bccshield {
 
 nlohmann::json native_manifest(const std::string& host_path, const std::string& extension_id) {
   return {{"name", host_name},
-          {"description", "BccShield: warns before a bulk e-mail exposes its recipients"},
+          {"description", host_description},
           {"path", host_path},
           {"type", "stdio"},
           {"allowed_extensions", {extension_id}}};

@@ -25,7 +25,7 @@ PolicySigningKey signing_key_from_seed(
     const std::array<unsigned char, crypto_sign_SEEDBYTES>& seed);
 PolicySigningKey random_signing_key();
 
-// File texts: '#' comment lines and one base64 line, as verify_policy_signature reads them.
+// File texts (key_file.hpp: '#' comment lines and one base64 line).
 std::string secret_key_file_text(const PolicySigningKey& key);
 std::string public_key_file_text(
     const std::array<unsigned char, crypto_sign_PUBLICKEYBYTES>& public_key);
@@ -35,9 +35,5 @@ std::optional<PolicySigningKey> parse_secret_key_file(std::string_view text);
 
 std::array<unsigned char, crypto_sign_BYTES> sign_policy_bytes(std::string_view content,
                                                                const PolicySigningKey& key);
-
-// Writes `text` to a new file with `mode`; refuses to overwrite unless `replace`. "" or why not.
-std::string write_new_file(const std::filesystem::path& file, std::string_view text,
-                           std::filesystem::perms mode, bool replace);
 
 }  // namespace bccshield

@@ -1,10 +1,8 @@
 #include "policy_loader.hpp"
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
+#include "bccshield/identity.hpp"
 #include "bccshield/protocol_error.hpp"
+#include "file_util.hpp"
 #include "policy_signature.hpp"
 
 namespace bccshield {
@@ -12,13 +10,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::uintmax_t kMaxPolicyBytes = 4U * 1024U * 1024U;
-
-std::optional<fs::path> env_path(const char* name) {
-  const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read once at start-up
-  if (value == nullptr || *value == '\0') return std::nullopt;
-  return fs::path(value);
-}
+constexpr std::size_t kMaxPolicyBytes = 4U * 1024U * 1024U;
 
 LoadedPolicy refused(const fs::path& file, ErrorCode code, const std::string& message,
                      const std::string& field = {}) {
@@ -38,35 +30,32 @@ PolicyLocation policy_location(const std::optional<fs::path>& explicit_file) {
     location.file = *from_env;
     location.required = true;
   } else {
-    location.file = "/etc/bccshield/policy.json";
+    location.file = system_policy_file;
   }
-  location.public_key =
-      env_path("BCCSHIELD_POLICY_KEY").value_or(fs::path("/etc/bccshield/policy.pub"));
+  location.public_key = env_path("BCCSHIELD_POLICY_KEY").value_or(fs::path(system_policy_key_file));
   return location;
 }
 
 LoadedPolicy load_policy(const PolicyLocation& location) {
   std::error_code ec;
-  const bool exists = fs::exists(location.file, ec);
   const bool key_installed = !location.public_key.empty() && fs::exists(location.public_key, ec);
-  if (!exists) {
-    if (location.required || key_installed) {
-      return refused(location.file, ErrorCode::PolicyUnreadable, "the policy file does not exist");
-    }
-    return LoadedPolicy{};  // no policy configured: built-in defaults
+  const FileContent file = read_file(location.file, kMaxPolicyBytes);
+  switch (file.status) {
+    case FileStatus::Missing:
+      if (location.required || key_installed) {
+        return refused(location.file, ErrorCode::PolicyUnreadable,
+                       "the policy file does not exist");
+      }
+      return LoadedPolicy{};  // no policy configured: built-in defaults
+    case FileStatus::Unreadable:
+      return refused(location.file, ErrorCode::PolicyUnreadable, "cannot read the policy file");
+    case FileStatus::TooLarge:
+      return refused(location.file, ErrorCode::PolicyInvalid,
+                     "the policy file is larger than 4 MiB");
+    case FileStatus::Ok:
+      break;
   }
-  const auto size = fs::file_size(location.file, ec);
-  if (ec)
-    return refused(location.file, ErrorCode::PolicyUnreadable,
-                   "cannot read the policy file: " + ec.message());
-  if (size > kMaxPolicyBytes)
-    return refused(location.file, ErrorCode::PolicyInvalid, "the policy file is larger than 4 MiB");
-  std::ifstream in(location.file, std::ios::binary);
-  if (!in)
-    return refused(location.file, ErrorCode::PolicyUnreadable, "cannot open the policy file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  const std::string content = text.str();
+  const std::string& content = file.text;
 
   bool verified = false;
   if (key_installed) {

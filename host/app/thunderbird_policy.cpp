@@ -8,33 +8,23 @@
 #include <optional>
 #include <sstream>
 
+#include "file_util.hpp"
+
 namespace bccshield {
 namespace {
 
 namespace fs = std::filesystem;
 using OrderedJson = nlohmann::ordered_json;
 
-constexpr std::uintmax_t kMaxPoliciesBytes = 8U * 1024U * 1024U;
+constexpr std::size_t kMaxPoliciesBytes = 8U * 1024U * 1024U;
 
 std::optional<std::string> read_text(const fs::path& file, std::string& message) {
-  std::error_code ec;
-  const auto size = fs::file_size(file, ec);
-  if (ec) {
-    message = "cannot read " + file.string() + ": " + ec.message();
+  FileContent content = read_file(file, kMaxPoliciesBytes);
+  if (content.status != FileStatus::Ok) {
+    message = content.error;
     return std::nullopt;
   }
-  if (size > kMaxPoliciesBytes) {
-    message = file.string() + " is larger than 8 MiB";
-    return std::nullopt;
-  }
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) {
-    message = "cannot read " + file.string();
-    return std::nullopt;
-  }
-  return text.str();
+  return std::move(content.text);
 }
 
 std::optional<OrderedJson> read_json(const fs::path& file, std::string& message) {

@@ -12,12 +12,14 @@
 #include <filesystem>
 #include <string>
 
+#include "bccshield/identity.hpp"
+
 namespace bccshield {
 
 struct ThunderbirdPolicyRequest {
   std::filesystem::path file;        // /etc/thunderbird/policies/policies.json
   std::filesystem::path state_file;  // optional: /var/lib/bccshield/thunderbird-policy.json
-  std::string extension_id = "bccshield@bccshield.org";
+  std::string extension_id = default_extension_id;
   std::string xpi_url;  // add only
 };
 

@@ -4,8 +4,8 @@
 
 #include "bccshield/draft.hpp"
 #include "bccshield/evaluate.hpp"
+#include "bccshield/identity.hpp"
 #include "bccshield/protocol_error.hpp"
-#include "bccshield/version.hpp"
 
 namespace bccshield {
 namespace {

@@ -13,10 +13,10 @@
 #include <string>
 #include <string_view>
 
+#include "bccshield/identity.hpp"
 #include "bccshield/policy.hpp"
 #include "bccshield/protocol.hpp"
 #include "bccshield/protocol_error.hpp"
-#include "bccshield/version.hpp"
 
 namespace {
 

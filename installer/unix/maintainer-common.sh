@@ -1,7 +1,8 @@
-# Shared by the .deb and .rpm maintainer scripts (sourced, POSIX sh). Paths are fixed by the package.
+# Shared by the .deb and .rpm maintainer scripts (pasted into each, POSIX sh). The names between
+# at-signs come from cmake/identity.cmake (string(CONFIGURE)). Paths are fixed by the package.
 BCCSHIELD_HOST=/usr/bin/bccshield-host
-BCCSHIELD_ETC=/etc/bccshield
-BCCSHIELD_AUDIT_KEY=/etc/bccshield/audit.key
+BCCSHIELD_ETC=@BCCSHIELD_SYSTEM_CONFIG_DIR@
+BCCSHIELD_AUDIT_KEY=$BCCSHIELD_ETC/audit.key
 BCCSHIELD_STATE_DIR=/var/lib/bccshield
 BCCSHIELD_STATE=/var/lib/bccshield/thunderbird-policy.json
 BCCSHIELD_TB_POLICIES=/etc/thunderbird/policies/policies.json
@@ -24,7 +25,7 @@ bccshield_unconfigure() {
   if [ -x "$BCCSHIELD_HOST" ]; then
     if ! "$BCCSHIELD_HOST" policy thunderbird remove --file "$BCCSHIELD_TB_POLICIES" --state "$BCCSHIELD_STATE"; then
       echo "bccshield: could not remove the BccShield entry from $BCCSHIELD_TB_POLICIES; remove" \
-        "policies.ExtensionSettings[\"bccshield@bccshield.org\"] by hand" >&2
+        "policies.ExtensionSettings[\"@BCCSHIELD_EXTENSION_ID@\"] by hand" >&2
     fi
   fi
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHostClient, HostError } from "../../extension/thunderbird/modules/host-client.mjs";
-import { HOST_NAME } from "../../extension/thunderbird/modules/constants.mjs";
+import { HOST_NAME } from "../../extension/thunderbird/modules/identity.mjs";
 import { createNativeStub, envelope } from "./messenger-stub.mjs";
 
 const draft = { from: "me@t.example", to: ["a@gmail.com"], cc: [], bcc: [], type: "new" };

@@ -3,10 +3,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { EXTENSION_DIR } from "./messenger-stub.mjs";
-import { HOST_NAME } from "../../extension/thunderbird/modules/constants.mjs";
+import { XPI_ROOT } from "./build-tree.mjs";
+import { EXTENSION_VERSION, HOST_NAME } from "../../extension/thunderbird/modules/identity.mjs";
 
 const ROOT = path.resolve(EXTENSION_DIR, "../..");
-const manifest = JSON.parse(readFileSync(path.join(EXTENSION_DIR, "manifest.json"), "utf8"));
+// The manifest as shipped: CMake writes it from manifest.json.in.
+const manifest = JSON.parse(readFileSync(path.join(XPI_ROOT, "manifest.json"), "utf8"));
 
 test("MV3, fixed id, Thunderbird 128 and later", () => {
   assert.equal(manifest.manifest_version, 3);
@@ -20,17 +22,17 @@ test("MV3, fixed id, Thunderbird 128 and later", () => {
 });
 
 test("the extension version is the project's single version", () => {
-  const cmake = readFileSync(path.join(ROOT, "CMakeLists.txt"), "utf8");
-  const version = cmake.match(/project\(bccshield VERSION ([0-9.]+)/)[1];
+  const cmake = readFileSync(path.join(ROOT, "cmake", "identity.cmake"), "utf8");
+  const version = cmake.match(/set\(BCCSHIELD_VERSION ([0-9.]+)\)/)[1];
   assert.equal(manifest.version, version);
+  assert.equal(EXTENSION_VERSION, version);
+  assert.doesNotMatch(readFileSync(path.join(EXTENSION_DIR, "manifest.json.in"), "utf8"), /"version": "\d/,
+    "the source manifest takes its version from CMake");
 });
 
-test("the host name agrees everywhere: constant, manifest template, CMake, protocol", () => {
+test("the host name agrees everywhere: generated constant, CMake, protocol", () => {
   assert.equal(HOST_NAME, "org.bccshield.host");
-  const template = readFileSync(path.join(ROOT, "manifests", "org.bccshield.host.json.in"), "utf8");
-  assert.match(template, /"name": "@BCCSHIELD_HOST_NAME@"/);
-  assert.match(template, /"allowed_extensions": \["@BCCSHIELD_EXTENSION_ID@"\]/);
-  assert.match(readFileSync(path.join(ROOT, "CMakeLists.txt"), "utf8"), /BCCSHIELD_HOST_NAME "org\.bccshield\.host"/);
+  assert.match(readFileSync(path.join(ROOT, "cmake", "identity.cmake"), "utf8"), /BCCSHIELD_HOST_NAME "org\.bccshield\.host"/);
   assert.match(readFileSync(path.join(ROOT, "PROTOCOL.md"), "utf8"), /`org\.bccshield\.host`/);
 });
 

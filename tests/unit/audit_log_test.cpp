@@ -56,14 +56,17 @@ TEST(AuditSecret, CreatesPrivateKeyFilesAndNeverOverwrites) {
   const fs::path dir = fs::temp_directory_path() / ("bccshield-key-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   const fs::path file = dir / "sub" / "audit.key";
-  EXPECT_EQ(create_audit_key_file(file, fs::perms::owner_read | fs::perms::owner_write), "");
+  std::string error;
+  EXPECT_TRUE(create_audit_key_file(file, fs::perms::owner_read | fs::perms::owner_write, error))
+      << error;
   struct stat info {};
   ASSERT_EQ(::stat(file.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777U, 0600U);
   std::ifstream in(file);
   const std::string first((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_TRUE(parse_audit_key_file(first).has_value());
-  EXPECT_NE(create_audit_key_file(file, fs::perms::owner_read), "");
+  EXPECT_FALSE(create_audit_key_file(file, fs::perms::owner_read, error));
+  EXPECT_NE(error, "");
   std::ifstream again(file);
   EXPECT_EQ(std::string((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>()),
             first);

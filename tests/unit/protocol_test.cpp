@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bccshield/version.hpp"
+#include "bccshield/identity.hpp"
 
 namespace bccshield {
 namespace {

@@ -16,7 +16,7 @@
 #include "bccshield/domain.hpp"
 #include "bccshield/evaluate.hpp"
 #include "bccshield/protocol.hpp"
-#include "bccshield/version.hpp"
+#include "bccshield/identity.hpp"
 
 namespace bccshield {
 namespace {

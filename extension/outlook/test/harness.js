@@ -30,7 +30,9 @@ function bundle(policy, onEngineError) {
   const key = JSON.stringify([policy, onEngineError]);
   if (!bundles.has(key)) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bccshield-outlook-"));
-    const args = [path.join(ROOT, "tools", "build-addin.js"), "--engine", ENGINE, "--out", dir];
+    // The version CMake gave the built add-in (build-addin.js requires one).
+    const { version } = JSON.parse(fs.readFileSync(path.join(ADDIN_DIR, "manifest.json"), "utf8"));
+    const args = [path.join(ROOT, "tools", "build-addin.js"), "--engine", ENGINE, "--out", dir, "--version", version];
     if (policy) {
       fs.writeFileSync(path.join(dir, "policy.json"), JSON.stringify(policy));
       args.push("--policy", path.join(dir, "policy.json"));

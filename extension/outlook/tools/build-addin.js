@@ -3,7 +3,7 @@
 // the organisation's policy and the handler), the runtime page, the manifests and the icons.
 //
 //   node tools/build-addin.js --engine build/.../bccshield-engine.js --out DIR
-//        [--policy policy.json] [--base-url https://host/path/] [--version 0.1.0]
+//        --version X.Y.Z [--policy policy.json] [--base-url https://host/path/]
 //        [--on-engine-error ask|block|allow]
 //
 // The policy is validated by the engine itself (the host's own C++ validation): a policy the host
@@ -16,20 +16,21 @@ const vm = require("vm");
 const zlib = require("zlib");
 
 const SOURCE_BASE_URL = "https://bccshield.example.org/outlook/";
-const SOURCE_VERSION = "0.1.0";
+// The source manifests hold 0.0.0: the version comes from CMake (cmake/identity.cmake).
+const SOURCE_VERSION = "0.0.0";
 const ROOT = path.resolve(__dirname, "..");
 const SOURCES = ["src/strings.js", "src/recipients.js", "src/engine.js", "src/handler.js"];
 
 function usage(message) {
   if (message) process.stderr.write(`build-addin: ${message}\n`);
   process.stderr.write(
-    "usage: build-addin.js --engine FILE --out DIR [--policy FILE] [--base-url URL] [--version X.Y.Z] [--on-engine-error ask|block|allow]\n"
+    "usage: build-addin.js --engine FILE --out DIR --version X.Y.Z [--policy FILE] [--base-url URL] [--on-engine-error ask|block|allow]\n"
   );
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const options = { baseUrl: SOURCE_BASE_URL, version: SOURCE_VERSION, onEngineError: "ask", policy: "" };
+  const options = { baseUrl: SOURCE_BASE_URL, version: "", onEngineError: "ask", policy: "" };
   const names = { "--engine": "engine", "--out": "out", "--policy": "policy", "--base-url": "baseUrl",
     "--version": "version", "--on-engine-error": "onEngineError" };
   for (let i = 0; i < argv.length; i++) {
@@ -40,7 +41,7 @@ function parseArgs(argv) {
     if (value === undefined) usage(`${flag} needs a value`);
     options[key] = value;
   }
-  if (!options.engine || !options.out) usage("--engine and --out are required");
+  if (!options.engine || !options.out || !options.version) usage("--engine, --out and --version are required");
   if (!/^https:\/\/[^/?#]+(\/[^?#]*)?$/.test(options.baseUrl)) usage("--base-url must be an https:// URL");
   if (!options.baseUrl.endsWith("/")) options.baseUrl += "/";
   if (!/^\d+\.\d+\.\d+$/.test(options.version)) usage("--version must be X.Y.Z");

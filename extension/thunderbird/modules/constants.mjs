@@ -1,13 +1,7 @@
-// Names and limits shared by the background, the popup and the options page.
+// Decisions, choices and settings shared by the background, the popup and the options page.
+// Names, versions and limits come from CMake: ./identity.mjs (generated, see HACKING.md).
 
-/** Native messaging name of the host: also its manifest file name (see manifests/). */
-export const HOST_NAME = "org.bccshield.host";
-
-/** Protocol major version this extension speaks (PROTOCOL.md). */
-export const PROTOCOL_VERSION = 2;
-
-/** How long a host call may take before the check counts as failed. */
-export const HOST_TIMEOUT_MS = 8000;
+import { HOST_TIMEOUT_MS } from "./identity.mjs";
 
 /** Decisions the host may return, from the mildest to the strictest (PROTOCOL.md). */
 export const DECISIONS = ["allow", "warn", "justify", "convert", "block"];

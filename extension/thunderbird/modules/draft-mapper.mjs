@@ -50,8 +50,3 @@ export function originalFromMessageHeader(header) {
     cc: stringList(header.ccList),
   };
 }
-
-/** Visible (To + Cc) recipient count, for the popup's numbers when the host gives none. */
-export function visibleCount(draft) {
-  return draft.to.length + draft.cc.length;
-}

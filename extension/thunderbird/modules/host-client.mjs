@@ -1,7 +1,8 @@
 // Talks to the native host (PROTOCOL.md) with a timeout, and classifies every failure.
 // It never returns null on failure: callers get a HostError and must decide (fail closed).
 
-import { DECISIONS, HOST_NAME, HOST_TIMEOUT_MS, PROTOCOL_VERSION } from "./constants.mjs";
+import { DECISIONS } from "./constants.mjs";
+import { HOST_NAME, HOST_TIMEOUT_MS, PROTOCOL_VERSION } from "./identity.mjs";
 import { resolveVerdict } from "./recipient-refs.mjs";
 
 /** Why the host could not give an answer. */
@@ -43,6 +44,7 @@ export function unwrapReply(reply) {
     throw new HostError(HOST_ERROR_KINDS.refused, String(reply.error.message ?? "host error"), {
       code: reply.error.code,
       name: reply.error.name,
+      hostVersion: reply.hostVersion,
     });
   }
   if (!reply.result || typeof reply.result !== "object") {

@@ -28,7 +28,7 @@ function digitOf(code) {
 }
 
 /** Decode one punycode label (without the xn-- prefix); throws on malformed input. */
-export function decodeLabel(input) {
+function decodeLabel(input) {
   const output = [];
   const basicEnd = input.lastIndexOf("-");
   for (let j = 0; j < Math.max(basicEnd, 0); j++) {

@@ -57,12 +57,13 @@ export function createSendGuard(deps) {
       : { kind: HOST_ERROR_KINDS.failed, message: String(error?.message ?? error) };
     record({ event: "host-error", ...hostError });
     const policy = settings.values.onHostError;
+    const hostVersion = error?.details?.hostVersion;
     if (policy === "allow") {
-      deps.inform({ mode: "hostErrorSent", hostError, draft, lists });
+      deps.inform({ mode: "hostErrorSent", hostError, draft, lists, hostVersion });
       return applyChoice(CHOICES.hostErrorSend, null);
     }
     const rewrite = fallbackRewrite(draft);
-    const { choice } = await deps.ask({ mode: "hostError", hostError, onHostError: policy, draft, rewrite, lists });
+    const { choice } = await deps.ask({ mode: "hostError", hostError, onHostError: policy, draft, rewrite, lists, hostVersion });
     const allowed = buttonsFor("hostError", policy);
     if (choice === CHOICES.convert) {
       return applyChoice(CHOICES.convert, rewrite);
@@ -89,7 +90,7 @@ export function createSendGuard(deps) {
     } catch (error) {
       return onHostError(error, draft, lists, settings);
     }
-    const { verdict, policy } = answer;
+    const { verdict, policy, hostVersion } = answer;
     const decided = now();
     const decisionMs = decided - started;
     record({
@@ -106,12 +107,12 @@ export function createSendGuard(deps) {
         return undefined;
       case "convert":
         report(client, verdict.checkId, CHOICES.autoConvert);
-        deps.inform({ mode: "converted", verdict, draft, rewrite, lists, policy });
+        deps.inform({ mode: "converted", verdict, draft, rewrite, lists, policy, hostVersion });
         return applyChoice(CHOICES.autoConvert, rewrite);
       default: {
         const mode = verdict.decision;
         const timing = { decisionMs, draftMs: drafted - started, hostMs: decided - drafted };
-        const answerOfUser = await deps.ask({ mode, verdict, draft, rewrite, lists, policy, decisionMs, timing });
+        const answerOfUser = await deps.ask({ mode, verdict, draft, rewrite, lists, policy, decisionMs, timing, hostVersion });
         const allowed = buttonsFor(mode);
         let choice = answerOfUser?.choice;
         const reason = String(answerOfUser?.reason ?? "").trim();

@@ -2,6 +2,7 @@
 // disabled ("Set by your organisation").
 
 import { loadSettings } from "../modules/settings.mjs";
+import { versionMismatchNote } from "../modules/host-version.mjs";
 
 const t = (key, substitutions = []) => messenger.i18n.getMessage(key, substitutions.map(String));
 
@@ -16,6 +17,9 @@ async function showHostStatus() {
   const status = await messenger.runtime.sendMessage({ command: "hostStatus" });
   const host = document.getElementById("hostStatus");
   const policy = document.getElementById("policyStatus");
+  const mismatch = document.getElementById("versionMismatch");
+  mismatch.textContent = versionMismatchNote(status?.hostVersion, { t }, "optionsVersionMismatch");
+  mismatch.hidden = mismatch.textContent === "";
   if (!status?.found) {
     host.textContent = t("optionsHostMissing", [status?.message ?? ""]);
     host.dataset.found = "false";

@@ -8,14 +8,12 @@
 #include <string_view>
 
 #include "bccshield/draft.hpp"
+#include "bccshield/identity.hpp"  // max_reply_bytes
 #include "bccshield/policy.hpp"
 #include "bccshield/policy_status.hpp"
 #include "bccshield/verdict.hpp"
 
 namespace bccshield {
-
-// Thunderbird refuses host-to-extension messages over 1 MiB.
-inline constexpr std::size_t max_reply_bytes = 1024U * 1024U;
 
 // What a check gives the audit edge: the decision and the recipient keys the engine already
 // computed (the edge hashes them; it never parses an address again).

@@ -1,0 +1,39 @@
+#pragma once
+// The edge's file primitives. Loaders and commands locate, read and create files only through
+// these, and learn about failures one way: a status and a sentence naming the file (never its
+// content), which a command passes to print_error.
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bccshield {
+
+// $name as a path; nullopt when unset or empty (read at start-up, before any thread exists).
+std::optional<std::filesystem::path> env_path(const char* name);
+
+enum class FileStatus { Ok, Missing, Unreadable, TooLarge };
+
+struct FileContent {
+  FileStatus status = FileStatus::Ok;
+  std::string text;   // with Ok
+  std::string error;  // otherwise: why, naming the file
+};
+
+// The whole of `file`, refused when longer than `limit` bytes (never read further).
+FileContent read_file(const std::filesystem::path& file, std::size_t limit);
+// As read_file; "-" is standard input.
+FileContent read_file_or_stdin(const std::string& name, std::size_t limit);
+
+enum class IfExists { Fail, Replace };
+
+// Writes `text` into `file` created with exactly `mode` (the umask neither loosens nor tightens
+// it) and flushed to disk. With IfExists::Fail the file is created exclusively (O_EXCL): an
+// existing file, or one another process creates at the same moment, is never overwritten.
+// Returns false with `error` naming the file; a file left half-written is removed.
+bool write_file(const std::filesystem::path& file, std::string_view text,
+                std::filesystem::perms mode, IfExists if_exists, std::string& error);
+
+}  // namespace bccshield
