@@ -75,6 +75,21 @@ async function main() {
     assert.ok(bundle.includes(`Office.actions.associate("${name}"`), `${name} not registered`);
   }
   const extension = json.extensions[0];
+  // The dialog's Convert button is found by the control id (XML <Control id>, JSON controls[].id),
+  // which must equal the handler's commandId; an unknown id makes the button simply cancel the send
+  // (office-js-docs-reference office.smartalertseventcompletedoptions.yml, commandId remarks).
+  const commandId = bundle.match(/var CONVERT_COMMAND_ID = "([^"]+)";/)[1];
+  const xmlControlIds = [...xml.matchAll(/<Control xsi:type="Button" id="([^"]+)">/g)].map((m) => m[1]);
+  assert.ok(xmlControlIds.includes(commandId), `manifest.xml has no <Control id="${commandId}"> (${xmlControlIds})`);
+  const jsonControls = [];
+  for (const ribbon of extension.ribbons || []) {
+    for (const tab of ribbon.tabs || []) {
+      for (const group of tab.groups || []) jsonControls.push(...(group.controls || []));
+    }
+  }
+  const convertControl = jsonControls.find((control) => control.id === commandId);
+  assert.ok(convertControl, `manifest.json has no control with id "${commandId}" (${jsonControls.map((c) => c.id)})`);
+  assert.equal(convertControl.actionId, commandId, "the Convert control runs the convertToBcc function");
   const actions = extension.runtimes[0].actions.map((action) => action.id).sort();
   assert.deepEqual(actions, ["convertToBcc", "onMessageRecipientsChangedHandler", "onMessageSendHandler"]);
   const sending = extension.autoRunEvents[0].events.find((event) => event.type === "messageSending");
