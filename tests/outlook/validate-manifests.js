@@ -25,7 +25,9 @@ async function main() {
   try {
     manifestTools = requireAddin("office-addin-manifest");
   } catch (error) {
-    throw new Error(`office-addin-manifest is missing: run "npm ci" in ${addinRoot} (${error.message})`);
+    // One line, no stack (see extension/outlook/tools/npm-ci.cmake).
+    process.stderr.write(`office-addin-manifest is missing: run "cd ${addinRoot} && npm ci --no-audit --no-fund"\n`);
+    process.exit(1);
   }
   const converterCli = path.join(addinRoot, "node_modules", ".bin", "office-addin-manifest-converter");
 

@@ -11,7 +11,10 @@ let OfficeMockObject;
 try {
   ({ OfficeMockObject } = require("office-addin-mock"));
 } catch (error) {
-  throw new Error(`office-addin-mock is missing: run "npm ci" in ${path.resolve(__dirname, "..")} (${error.message})`);
+  // One line, no stack: the build runs npm ci itself (extension/outlook/CMakeLists.txt); when it
+  // could not (offline, no npm), this is the command to run.
+  process.stderr.write(`office-addin-mock is missing: run "cd ${path.resolve(__dirname, "..")} && npm ci --no-audit --no-fund"\n`);
+  process.exit(1);
 }
 
 const ROOT = path.resolve(__dirname, "..");
