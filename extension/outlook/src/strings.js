@@ -44,8 +44,8 @@ var BccShieldStrings = (function () {
       outlookCheckFailed: "BccShield n'a pas pu vérifier ce message ($1).",
       outlookCheckFailedAsk: "Ne l'envoyez que si aucune adresse privée n'est visible de tous.",
       outlookCheckFailedBlock: "Votre organisation n'autorise pas l'envoi sans la vérification. Réessayez plus tard.",
-      outlookNotifyExposed: "BccShield : $1 destinataires externes voient l'adresse les uns des autres en À/Cc. Pensez à Passer en Cci.",
-      outlookNotifyOther: "BccShield : les destinataires en À/Cc voient l'adresse les uns des autres. Pensez à Passer en Cci."
+      outlookNotifyExposed: "BccShield : $1 destinataires externes en À/Cc voient les adresses des autres. Pensez à Passer en Cci.",
+      outlookNotifyOther: "BccShield : les destinataires en À/Cc voient les adresses des autres. Pensez à Passer en Cci."
     }
   };
 

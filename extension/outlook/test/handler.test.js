@@ -44,7 +44,7 @@ test("warn in French", async () => {
   const options = await fire(load(outlook).handlers, "onMessageSendHandler");
   assert.equal(options.cancelLabel, "Passer en Cci");
   assert.equal(options.sendModeOverride, "promptUser");
-  assert.match(options.errorMessage, /^9 personnes avec une adresse privée verront l'adresse les unes des autres\./);
+  assert.match(options.errorMessage, /^9 personnes avec une adresse privée verront les adresses des autres destinataires\./);
 });
 
 test("warn on Mailbox 1.14: PromptUser without a function-command button", async () => {
