@@ -18,7 +18,9 @@ const zlib = require("zlib");
 const SOURCE_BASE_URL = "https://bccshield.example.org/outlook/";
 const SOURCE_VERSION = "0.1.0";
 const ROOT = path.resolve(__dirname, "..");
-const SOURCES = ["src/strings.js", "src/recipients.js", "src/engine.js", "src/handler.js"];
+// The shared wording first (a plain script kept with Thunderbird's modules, its only copy).
+const SOURCES = ["../thunderbird/modules/verdict-wording.js", "src/strings.js", "src/recipients.js", "src/engine.js",
+  "src/handler.js"];
 
 function usage(message) {
   if (message) process.stderr.write(`build-addin: ${message}\n`);
