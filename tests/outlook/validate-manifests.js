@@ -76,6 +76,9 @@ async function main() {
   for (const name of ["onMessageSendHandler", "onMessageRecipientsChangedHandler"]) {
     assert.ok(bundle.includes(`Office.actions.associate("${name}"`), `${name} not registered`);
   }
+  // Clients below Mailbox 1.12 ignore VersionOverrides and show only FormSettings: the page
+  // that says the add-in needs a newer Outlook, not the runtime.
+  assert.match(xml, /<FormSettings>[\s\S]*<SourceLocation DefaultValue="[^"]*\/requirements\.html"\/>[\s\S]*<\/FormSettings>/);
   const extension = json.extensions[0];
   // The dialog's Convert button is found by the control id (XML <Control id>, JSON controls[].id),
   // which must equal the handler's commandId; an unknown id makes the button simply cancel the send
@@ -104,7 +107,7 @@ async function main() {
     if (!/<AppDomain>/.test(url)) assert.ok(url.startsWith(new URL(base).origin), `outside the base URL: ${url}`);
   }
   for (const icon of ["assets/icon-16.png", "assets/icon-32.png", "assets/icon-64.png", "assets/icon-80.png",
-    "assets/icon-128.png", json.icons.color, json.icons.outline, "commands.html"]) {
+    "assets/icon-128.png", json.icons.color, json.icons.outline, "commands.html", "requirements.html"]) {
     assert.ok(fs.existsSync(path.join(dir, icon)), `missing ${icon}`);
   }
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -180,6 +180,7 @@ async function main() {
   fs.mkdirSync(path.join(options.out, "assets"), { recursive: true });
   writeOutput(path.join(options.out, "bccshield-outlook.js"), bundle);
   writeOutput(path.join(options.out, "commands.html"), fs.readFileSync(path.join(ROOT, "commands.html")));
+  writeOutput(path.join(options.out, "requirements.html"), fs.readFileSync(path.join(ROOT, "requirements.html")));
   const xmlVersion = `${options.version}.0`;
   writeOutput(path.join(options.out, "manifest.xml"),
     withBaseUrl(fs.readFileSync(path.join(ROOT, "manifest.xml"), "utf8"), options)
