@@ -2,9 +2,10 @@
 // Cold cost of one Outlook event: classic Outlook starts a fresh JavaScript runtime per event and
 // parses the whole bundle each time. Measures, in fresh `node` processes (the median of --runs):
 // parse (compile the bundle), run until the engine is ready, and the first check of a 300-recipient
-// draft, in a bare context as tests/outlook/vm-context.test.js uses.
+// draft, in a bare context as tests/outlook/vm-context.test.js uses. Several bundles are measured
+// in turn, run by run, so a busy machine slows them alike.
 //
-//   node tools/cold-start.js BUNDLE [--runs 11]
+//   node tools/cold-start.js BUNDLE... [--runs 11]
 // A benchmark, not a test: nothing here asserts a time.
 "use strict";
 
@@ -46,20 +47,26 @@ function main() {
     child(args[1]);
     return;
   }
-  const file = args[0];
   const runsAt = args.indexOf("--runs");
   const runs = runsAt === -1 ? 11 : Number(args[runsAt + 1]);
-  if (!file || !(runs > 0)) {
-    process.stderr.write("usage: cold-start.js BUNDLE [--runs N]\n");
+  const files = runsAt === -1 ? args : args.filter((arg, i) => i !== runsAt && i !== runsAt + 1);
+  if (files.length === 0 || !(runs > 0)) {
+    process.stderr.write("usage: cold-start.js BUNDLE... [--runs N]\n");
     process.exit(2);
   }
-  const samples = [];
+  const samples = files.map(() => []);
   for (let i = 0; i < runs; i++) {
-    samples.push(JSON.parse(execFileSync(process.execPath, [__filename, "--child", file], { encoding: "utf8" })));
+    files.forEach((file, index) => {
+      samples[index].push(JSON.parse(execFileSync(process.execPath, [__filename, "--child", file], { encoding: "utf8" })));
+    });
   }
-  const result = { bundleBytes: fs.statSync(file).size, runs };
-  for (const key of ["parse", "ready", "check", "total"]) result[`${key}MsMedian`] = Number(median(samples.map((s) => s[key])).toFixed(1));
-  process.stdout.write(JSON.stringify(result) + "\n");
+  files.forEach((file, index) => {
+    const result = { bundle: file, bundleBytes: fs.statSync(file).size, runs };
+    for (const key of ["parse", "ready", "check", "total"]) {
+      result[`${key}MsMedian`] = Number(median(samples[index].map((s) => s[key])).toFixed(1));
+    }
+    process.stdout.write(JSON.stringify(result) + "\n");
+  });
 }
 
 main();
