@@ -250,3 +250,11 @@ test("timing: the send check for 300 recipients", async (t) => {
   t.diagnostic(`convertToBcc, 300 recipients: ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)} ms`);
   assert.ok(median < 1000, `median ${median} ms`);
 });
+
+test("an unreadable recipient is worded, not shown as a message key", async () => {
+  const to = people(2, () => "tourism.example").concat([{ displayName: "Jean", emailAddress: "jean at home" }]);
+  const options = await fire(load(makeOutlook({ from: SENDER, to })).handlers, "onMessageSendHandler");
+  assert.equal(options.allowEvent, false);
+  assert.match(options.errorMessage, /^1 recipient could not be read: check the addresses\./);
+  assert.doesNotMatch(options.errorMessage, /popup[A-Z]|outlook[A-Z]|\$\d/);
+});

@@ -167,7 +167,6 @@ var BccShieldWording = (function () {
     headline: headline,
     otherFindings: otherFindings,
     movedToBcc: movedToBcc,
-    stayingVisible: stayingVisible,
     convertSentence: convertSentence,
     convertedSentence: convertedSentence
   };
