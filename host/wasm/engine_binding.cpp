@@ -85,11 +85,6 @@ EMSCRIPTEN_KEEPALIVE const char* bccshield_load_policy(const char* text, const c
   return keep(answer.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-// One protocol request body in, the reply body out (exactly the native host's handle_message).
-EMSCRIPTEN_KEEPALIVE const char* bccshield_handle(const char* request) {
-  return keep(bccshield::handle_message(request != nullptr ? request : "", context()));
-}
-
 // A draft object (PROTOCOL.md, "check") in, the check reply body out.
 EMSCRIPTEN_KEEPALIVE const char* bccshield_check(const char* draft_json) {
   json request = {{"protocolVersion", bccshield::protocol_version}, {"type", "check"}};

@@ -32,7 +32,7 @@ test("the headline is built from the finding's counts (English)", () => {
 
 test("French wording and plurals", () => {
   const model = buildPopupModel({ mode: "warn", ...tourismCase(27, 3) }, fr);
-  assert.equal(model.headline, "27 personnes de 25 organisations ou adresses privées différentes verront l'adresse les unes des autres.");
+  assert.equal(model.headline, "27 personnes de 25 organisations ou adresses privées différentes verront les adresses des autres destinataires.");
   assert.equal(model.convertLine, "Passer en Cci : vous restez en À ; les 27 autres passent en Cci.");
   assert.equal(model.labels.convert, "Passer en Cci");
   const one = tourismCase(1, 0);

@@ -25,7 +25,9 @@ async function main() {
   try {
     manifestTools = requireAddin("office-addin-manifest");
   } catch (error) {
-    throw new Error(`office-addin-manifest is missing: run "npm ci" in ${addinRoot} (${error.message})`);
+    // One line, no stack (see extension/outlook/tools/npm-ci.cmake).
+    process.stderr.write(`office-addin-manifest is missing: run "cd ${addinRoot} && npm ci --no-audit --no-fund"\n`);
+    process.exit(1);
   }
   const converterCli = path.join(addinRoot, "node_modules", ".bin", "office-addin-manifest-converter");
 
@@ -74,7 +76,25 @@ async function main() {
   for (const name of ["onMessageSendHandler", "onMessageRecipientsChangedHandler"]) {
     assert.ok(bundle.includes(`Office.actions.associate("${name}"`), `${name} not registered`);
   }
+  // Clients below Mailbox 1.12 ignore VersionOverrides and show only FormSettings: the page
+  // that says the add-in needs a newer Outlook, not the runtime.
+  assert.match(xml, /<FormSettings>[\s\S]*<SourceLocation DefaultValue="[^"]*\/requirements\.html"\/>[\s\S]*<\/FormSettings>/);
   const extension = json.extensions[0];
+  // The dialog's Convert button is found by the control id (XML <Control id>, JSON controls[].id),
+  // which must equal the handler's commandId; an unknown id makes the button simply cancel the send
+  // (office-js-docs-reference office.smartalertseventcompletedoptions.yml, commandId remarks).
+  const commandId = bundle.match(/var CONVERT_COMMAND_ID = "([^"]+)";/)[1];
+  const xmlControlIds = [...xml.matchAll(/<Control xsi:type="Button" id="([^"]+)">/g)].map((m) => m[1]);
+  assert.ok(xmlControlIds.includes(commandId), `manifest.xml has no <Control id="${commandId}"> (${xmlControlIds})`);
+  const jsonControls = [];
+  for (const ribbon of extension.ribbons || []) {
+    for (const tab of ribbon.tabs || []) {
+      for (const group of tab.groups || []) jsonControls.push(...(group.controls || []));
+    }
+  }
+  const convertControl = jsonControls.find((control) => control.id === commandId);
+  assert.ok(convertControl, `manifest.json has no control with id "${commandId}" (${jsonControls.map((c) => c.id)})`);
+  assert.equal(convertControl.actionId, commandId, "the Convert control runs the convertToBcc function");
   const actions = extension.runtimes[0].actions.map((action) => action.id).sort();
   assert.deepEqual(actions, ["convertToBcc", "onMessageRecipientsChangedHandler", "onMessageSendHandler"]);
   const sending = extension.autoRunEvents[0].events.find((event) => event.type === "messageSending");
@@ -87,7 +107,7 @@ async function main() {
     if (!/<AppDomain>/.test(url)) assert.ok(url.startsWith(new URL(base).origin), `outside the base URL: ${url}`);
   }
   for (const icon of ["assets/icon-16.png", "assets/icon-32.png", "assets/icon-64.png", "assets/icon-80.png",
-    "assets/icon-128.png", json.icons.color, json.icons.outline, "commands.html"]) {
+    "assets/icon-128.png", json.icons.color, json.icons.outline, "commands.html", "requirements.html"]) {
     assert.ok(fs.existsSync(path.join(dir, icon)), `missing ${icon}`);
   }
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -82,3 +82,34 @@ test("IDN and public-suffix data are inside the bundle (no network, no files)", 
   });
   assert.equal(reply.result.summary.externalParties, 2);
 });
+
+// The engine catches C++ exceptions only in the functions host/wasm/CMakeLists.txt lists
+// (EXCEPTION_CATCHING_ALLOWED): each one must still turn an error into an answer, not an abort.
+test("every catching function still answers errors (EXCEPTION_CATCHING_ALLOWED names are current)", async () => {
+  const { context } = bareContext();
+  vm.runInContext(fs.readFileSync(bundlePath, "utf8"), context);
+  const engine = await whenReady(context);
+  // bccshield_check: its own JSON parse of the draft.
+  const module = vm.runInContext("createBccShieldEngine", context);
+  assert.equal(typeof module, "function");
+  const call = (name, texts) => vm.runInContext(`(function (texts) {
+    var m = null;
+    return createBccShieldEngine({ print: function () {}, printErr: function () {} }).then(function (mod) {
+      m = mod;
+      var pointers = texts.map(function (t) {
+        var size = m.lengthBytesUTF8(t) + 1; var p = m._malloc(size); m.stringToUTF8(t, p, size); return p;
+      });
+      return JSON.parse(m.UTF8ToString(m["_${name}"].apply(null, pointers)));
+    });
+  })`, context)(texts);
+  assert.equal((await call("bccshield_check", ["{not json"])).error.code, 201);
+  // handle_message: a ProtocolError thrown deep in the check.
+  assert.equal(engine.check({ from: "x@y.example", to: [1] }).error.code, 204);
+  // bccshield_load_policy: a PolicyError; policy_from_text: the policy's JSON parse error.
+  const refused = await call("bccshield_load_policy", ['{"minExposedParties": 1}', "test"]);
+  assert.equal(refused.status, "error");
+  assert.match(refused.error.message, /minExposedParties|must be/);
+  const garbled = await call("bccshield_load_policy", ["{not json", "test"]);
+  assert.equal(garbled.status, "error");
+  assert.match(garbled.error.message, /not valid JSON/);
+});

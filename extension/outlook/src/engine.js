@@ -86,8 +86,26 @@ var BccShieldEngine = (function () {
     return JSON.parse(callText("bccshield_check", [JSON.stringify(draft)]));
   }
 
-  function handle(request) {
-    return JSON.parse(callText("bccshield_handle", [typeof request === "string" ? request : JSON.stringify(request)]));
+  // The check under the organisation's policy plus extra largeAudienceAddresses (distribution
+  // lists Outlook cannot expand): a per-check copy of the effective policy is loaded, then the
+  // baked-in policy again, so no other check sees the extra entries. The engine binding takes one
+  // policy at a time; the C++ core is unchanged.
+  function checkWithAudiences(draft, audiences) {
+    var effective = state.policyStatus && state.policyStatus.policy ? state.policyStatus.policy : {};
+    var copy = JSON.parse(JSON.stringify(effective));
+    copy.largeAudienceAddresses = copy.largeAudienceAddresses || {};
+    Object.keys(audiences).forEach(function (address) {
+      if (!Object.prototype.hasOwnProperty.call(copy.largeAudienceAddresses, address)) {
+        copy.largeAudienceAddresses[address] = audiences[address];
+      }
+    });
+    try {
+      var status = JSON.parse(callText("bccshield_load_policy", [JSON.stringify(copy), "outlook-distribution-lists"]));
+      if (status.status === "error") throw new Error("distribution-list policy refused: " + status.error.message);
+      return check(draft);
+    } finally {
+      callText("bccshield_load_policy", [build.policyText || "", build.policySource || ""]);
+    }
   }
 
   function info() {
@@ -98,7 +116,7 @@ var BccShieldEngine = (function () {
     return state.policyStatus;
   }
 
-  var api = { check: check, handle: handle, info: info, policyStatus: policyStatus };
+  var api = { check: check, checkWithAudiences: checkWithAudiences, info: info, policyStatus: policyStatus };
 
   return { ready: ready, settings: build };
 })();

@@ -56,32 +56,46 @@ var BccShieldRecipients = (function () {
     return String(address || "").trim().toLowerCase();
   }
 
-  // Maps the engine's strings back to the EmailAddressDetails Outlook gave, so names and
-  // addresses are written back exactly as they were.
-  function Lookup(detailsLists) {
-    this.byText = Object.create(null);
-    this.byAddress = Object.create(null);
-    for (var i = 0; i < detailsLists.length; i++) {
-      var list = detailsLists[i] || [];
-      for (var j = 0; j < list.length; j++) {
-        var details = list[j];
-        if (!details) continue;
-        var text = format(details);
-        if (!(text in this.byText)) this.byText[text] = details;
-        var address = key(details.emailAddress);
-        if (address !== "" && !(address in this.byAddress)) this.byAddress[address] = details;
-      }
-    }
+  // An entry Convert can write back as it was: Outlook gave it an address. An unresolved typed
+  // name or a contact list returned without an address would not survive setAsync.
+  function hasAddress(details) {
+    return !!details && /^[^@\s]+@[^@\s]+$/.test(String(details.emailAddress || "").trim());
   }
 
-  Lookup.prototype.resolve = function (text) {
-    var found = this.byText[text] || this.byAddress[key(addressOf(text))];
-    var details = found || parse(text);
+  function exactly(details) {
     var result = { emailAddress: String(details.emailAddress || "") };
     var name = cleanName(details.displayName, result.emailAddress);
     result.displayName = name === "" ? result.emailAddress : name;
     return result;
+  }
+
+  // Maps the engine's recipient elements back to the EmailAddressDetails Outlook gave, so names
+  // and addresses are written back exactly as they were. An element is an index into
+  // [...to, ...cc, ...bcc] (protocol v2: the very object it came from) or a string (matched by
+  // text, then by address; parsed only for a recipient Outlook did not give, the sender).
+  function Lookup(from, to, cc, bcc) {
+    this.flat = to.concat(cc, bcc);
+    this.byText = Object.create(null);
+    this.byAddress = Object.create(null);
+    var all = (from ? [from] : []).concat(this.flat);
+    for (var i = 0; i < all.length; i++) {
+      var details = all[i];
+      if (!details) continue;
+      var text = format(details);
+      if (!(text in this.byText)) this.byText[text] = details;
+      var address = key(details.emailAddress);
+      if (address !== "" && !(address in this.byAddress)) this.byAddress[address] = details;
+    }
+  }
+
+  Lookup.prototype.resolve = function (element) {
+    if (typeof element === "number") {
+      if (element < 0 || element >= this.flat.length) throw new Error("recipient index " + element + " outside the draft");
+      return exactly(this.flat[element]);
+    }
+    var text = String(element);
+    return exactly(this.byText[text] || this.byAddress[key(addressOf(text))] || parse(text));
   };
 
-  return { format: format, parse: parse, addressOf: addressOf, key: key, Lookup: Lookup };
+  return { format: format, key: key, hasAddress: hasAddress, Lookup: Lookup };
 })();

@@ -27,7 +27,12 @@ var BccShieldStrings = (function () {
       outlookCheckFailedAsk: "Send it only if no private addresses are visible to everyone.",
       outlookCheckFailedBlock: "Your organisation does not allow sending without the check. Try again later.",
       outlookNotifyExposed: "BccShield: $1 outside parties can see each other's address in To/Cc. Consider Convert to Bcc.",
-      outlookNotifyOther: "BccShield: recipients in To/Cc can see each other's address. Consider Convert to Bcc."
+      outlookNotifyOther: "BccShield: recipients in To/Cc can see each other's address. Consider Convert to Bcc.",
+      outlookDistributionList: "$1 is a distribution list, counted as $2 people (Outlook cannot list its members).",
+      outlookConvertReadCap: "BccShield cannot convert: a recipient field holds $1 or more entries and Outlook may not have returned them all. Nothing was changed.",
+      outlookConvertNoAddress: "BccShield cannot convert: \"$1\" has no e-mail address (unresolved name or contact list). Nothing was changed: resolve or remove it, then try again.",
+      outlookConvertRestored: "BccShield could not convert without losing a recipient, so it put To, Cc and Bcc back as they were.",
+      outlookConvertNotRestored: "BccShield could not convert ($1) and could not put the recipients back: check To, Cc and Bcc before sending."
     },
     fr: {
       outlookConvertLabel: "Passer en Cci",
@@ -44,8 +49,13 @@ var BccShieldStrings = (function () {
       outlookCheckFailed: "BccShield n'a pas pu vérifier ce message ($1).",
       outlookCheckFailedAsk: "Ne l'envoyez que si aucune adresse privée n'est visible de tous.",
       outlookCheckFailedBlock: "Votre organisation n'autorise pas l'envoi sans la vérification. Réessayez plus tard.",
-      outlookNotifyExposed: "BccShield : $1 destinataires externes voient l'adresse les uns des autres en À/Cc. Pensez à Passer en Cci.",
-      outlookNotifyOther: "BccShield : les destinataires en À/Cc voient l'adresse les uns des autres. Pensez à Passer en Cci."
+      outlookNotifyExposed: "BccShield : $1 destinataires externes en À/Cc voient les adresses des autres. Pensez à Passer en Cci.",
+      outlookNotifyOther: "BccShield : les destinataires en À/Cc voient les adresses des autres. Pensez à Passer en Cci.",
+      outlookDistributionList: "$1 est une liste de distribution, comptée pour $2 personnes (Outlook ne peut pas en lister les membres).",
+      outlookConvertReadCap: "BccShield ne peut pas passer en Cci : un champ de destinataires en contient $1 ou plus et Outlook ne les a peut-être pas tous donnés. Rien n'a été modifié.",
+      outlookConvertNoAddress: "BccShield ne peut pas passer en Cci : « $1 » n'a pas d'adresse (nom non résolu ou liste de contacts). Rien n'a été modifié : résolvez-le ou retirez-le, puis recommencez.",
+      outlookConvertRestored: "BccShield n'a pas pu passer en Cci sans perdre un destinataire : À, Cc et Cci ont été remis comme avant.",
+      outlookConvertNotRestored: "BccShield n'a pas pu passer en Cci ($1) ni remettre les destinataires : vérifiez À, Cc et Cci avant d'envoyer."
     }
   };
 

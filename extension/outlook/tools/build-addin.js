@@ -19,7 +19,9 @@ const SOURCE_BASE_URL = "https://bccshield.example.org/outlook/";
 // The source manifests hold 0.0.0: the version comes from CMake (cmake/identity.cmake).
 const SOURCE_VERSION = "0.0.0";
 const ROOT = path.resolve(__dirname, "..");
-const SOURCES = ["src/strings.js", "src/recipients.js", "src/engine.js", "src/handler.js"];
+// The shared wording first (a plain script kept with Thunderbird's modules, its only copy).
+const SOURCES = ["../thunderbird/modules/verdict-wording.js", "src/strings.js", "src/recipients.js", "src/engine.js",
+  "src/handler.js"];
 
 function usage(message) {
   if (message) process.stderr.write(`build-addin: ${message}\n`);
@@ -179,6 +181,7 @@ async function main() {
   fs.mkdirSync(path.join(options.out, "assets"), { recursive: true });
   writeOutput(path.join(options.out, "bccshield-outlook.js"), bundle);
   writeOutput(path.join(options.out, "commands.html"), fs.readFileSync(path.join(ROOT, "commands.html")));
+  writeOutput(path.join(options.out, "requirements.html"), fs.readFileSync(path.join(ROOT, "requirements.html")));
   const xmlVersion = `${options.version}.0`;
   writeOutput(path.join(options.out, "manifest.xml"),
     withBaseUrl(fs.readFileSync(path.join(ROOT, "manifest.xml"), "utf8"), options)

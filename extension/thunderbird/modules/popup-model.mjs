@@ -1,13 +1,12 @@
 // Builds everything the popup shows (sentences, groups, buttons) from the host's finding
-// data. Pure: the translation function is injected (browser.i18n.getMessage in the
+// data. The sentences about a verdict come from the wording shared with the Outlook add-in
+// (verdict-wording.js). Pure: the translation function is injected (browser.i18n.getMessage in the
 // extension, a stub reading _locales in the tests). Plurals follow Intl.PluralRules of
 // Thunderbird's UI language: a key `fooOne` / `fooOther` pair per counted phrase.
 
-import { buttonsFor, movedToBcc, stayingVisible } from "./verdict.mjs";
-import { addressKey, addressOf } from "./recipients.mjs";
+import { buttonsFor } from "./verdict.mjs";
 import { toUnicodeDomain } from "./punycode.mjs";
-
-const ACTION_RANK = { allow: 0, warn: 1, justify: 2, convert: 3, block: 4 };
+import { wording } from "./verdict-wording.mjs";
 
 /** Recipients shown unfolded when the whole list is at most this long. */
 export const OPEN_GROUPS_UP_TO = 12;
@@ -32,52 +31,6 @@ export function createTranslator(getMessage, locale) {
   return { t, plural, count, locale: locale || "en" };
 }
 
-function primaryFinding(findings) {
-  let best = null;
-  for (const finding of findings ?? []) {
-    if (!best || (ACTION_RANK[finding.action] ?? 0) > (ACTION_RANK[best.action] ?? 0)) {
-      best = finding;
-    }
-  }
-  return best;
-}
-
-function findingSentence(finding, verdict, tr) {
-  const summary = verdict?.summary ?? {};
-  const people = finding.visibleRecipients ?? summary.visibleRecipients ?? 0;
-  const parties = finding.externalParties ?? summary.externalParties ?? 0;
-  switch (finding.rule) {
-    case "exposed-parties": {
-      const allPrivate = Array.isArray(finding.parties) && finding.parties.length > 0
-        && (finding.omittedParties ?? 0) === 0
-        && finding.parties.every((party) => party.kind === "private")
-        && parties === people;
-      if (allPrivate) {
-        return tr.plural("popupHeadlinePrivate", people);
-      }
-      return tr.t("popupHeadlineExposed", [
-        tr.plural("popupPeople", people),
-        tr.plural("popupParties", parties),
-      ]);
-    }
-    case "reply-exposure":
-      return tr.plural("popupHeadlineReply", finding.keptVisible ?? people,
-        [tr.count(finding.originalExternalParties ?? parties)]);
-    case "large-alias": {
-      const alias = finding.aliases?.[0] ?? {};
-      const recipient = String(alias.recipient ?? "");
-      const name = shortName(recipient);
-      const address = addressOf(recipient);
-      const shown = name && name !== address ? `${name} (${address})` : address;
-      return tr.t("popupHeadlineLargeAlias", [shown, tr.count(alias.audience ?? 0)]);
-    }
-    case "unparsable-recipient":
-      return tr.plural("popupHeadlineUnparsable", finding.count ?? finding.entries?.length ?? 1);
-    default:
-      return tr.plural("popupHeadlineGeneric", people);
-  }
-}
-
 /** Groups of visible recipients by party; private mailboxes together in one group. */
 export function buildGroups(finding, draft, tr) {
   const parties = finding?.parties;
@@ -87,7 +40,7 @@ export function buildGroups(finding, draft, tr) {
     let privateSize = 0;
     const organisations = [];
     for (const party of parties) {
-      const recipients = Array.isArray(party.recipients) ? party.recipients : [];
+      const recipients = wording.recipientTexts(draft, party.recipients);
       const size = Number.isInteger(party.size) ? Math.max(party.size, recipients.length) : recipients.length;
       if (party.kind === "private") {
         privateRecipients.push(...recipients);
@@ -116,42 +69,11 @@ export function buildGroups(finding, draft, tr) {
   return groups;
 }
 
-/** Display name, or the address when there is none. */
-function shortName(recipient) {
-  const text = String(recipient).trim();
-  const open = text.lastIndexOf("<");
-  const name = open > 0 ? text.slice(0, open).trim().replace(/^"(.*)"$/, "$1") : "";
-  return name || addressOfText(text);
-}
-
-function addressOfText(text) {
-  const open = text.lastIndexOf("<");
-  const close = text.lastIndexOf(">");
-  return open !== -1 && close > open ? text.slice(open + 1, close) : text;
-}
-
 /** "Léa Martin, Hugo Petit, Zoé Roux and 27 others": what a collapsed group shows. */
 function previewOf(recipients, size, tr) {
-  const shown = recipients.slice(0, PREVIEW_NAMES).map(shortName).join(", ");
+  const shown = recipients.slice(0, PREVIEW_NAMES).map(wording.shortName).join(", ");
   const rest = size - Math.min(recipients.length, PREVIEW_NAMES);
   return rest > 0 ? tr.plural("popupGroupPreview", rest, [shown]) : shown;
-}
-
-function convertSentence(draft, rewrite, tr) {
-  if (!rewrite) {
-    return "";
-  }
-  const moved = movedToBcc(draft, rewrite);
-  const visible = stayingVisible(draft, rewrite);
-  const senderKey = addressKey(draft.from ?? "");
-  const senderInTo = senderKey !== "" && rewrite.to.some((r) => addressKey(r) === senderKey);
-  if (visible > 0) {
-    return tr.t("popupConvertKeep", [tr.plural("popupPeople", visible), tr.plural("popupOthers", moved)]);
-  }
-  if (senderInTo) {
-    return tr.plural("popupConvertSelf", moved);
-  }
-  return tr.plural("popupConvertUndisclosed", moved);
 }
 
 function hostErrorSentence(hostError, tr) {
@@ -179,7 +101,7 @@ function hostErrorSentence(hostError, tr) {
  */
 export function buildPopupModel(input, tr) {
   const { mode, verdict, draft, rewrite, hostError, onHostError, lists, policy } = input;
-  const finding = primaryFinding(verdict?.findings);
+  const finding = wording.primaryFinding(verdict);
   const notes = [];
   let title;
   let headline;
@@ -200,15 +122,11 @@ export function buildPopupModel(input, tr) {
       : buttonsFor("hostError", onHostError);
   } else {
     title = tr.t(mode === "converted" ? "popupConvertedTitle" : "popupWarnTitle");
-    headline = finding ? findingSentence(finding, verdict, tr) : tr.plural("popupHeadlineGeneric", verdict?.summary?.visibleRecipients ?? 0);
-    for (const other of verdict?.findings ?? []) {
-      if (other !== finding) {
-        notes.push(findingSentence(other, verdict, tr));
-      }
-    }
+    headline = wording.headline(verdict, draft, tr);
+    notes.push(...wording.otherFindings(verdict, draft, tr));
     if (mode === "converted") {
       // Already done: say what happened first, not what would have happened.
-      headline = tr.plural("popupConvertedExplanation", rewrite ? movedToBcc(draft, rewrite) : 0);
+      headline = wording.convertedSentence(draft, rewrite, tr);
       notes.length = 0;
       buttons = { ok: true };
     } else {
@@ -235,7 +153,7 @@ export function buildPopupModel(input, tr) {
     explanation,
     groups: buildGroups(finding, draft, tr),
     omittedLine: omitted > 0 ? tr.plural("popupOmittedParties", omitted) : "",
-    convertLine: mode === "converted" || mode === "hostErrorSent" ? "" : convertSentence(draft, rewrite, tr),
+    convertLine: mode === "converted" || mode === "hostErrorSent" ? "" : wording.convertSentence(draft, rewrite, tr),
     buttons,
     labels: {
       convert: tr.t("popupButtonConvert"),

@@ -1,0 +1,178 @@
+/* BccShield: the words for a verdict, written once for both clients.
+ * A plain ES2016 script (no modules, no `?.`, no Array.prototype.includes): the Outlook build
+ * concatenates it into its one-file bundle (extension/outlook/tools/build-addin.js) and
+ * Thunderbird imports it through the thin wrapper modules/verdict-wording.mjs.
+ *
+ * Every function takes a translator `tr` = {t(key, substitutions), plural(key, n, more),
+ * count(n)}: Thunderbird's createTranslator (popup-model.mjs) or Outlook's BccShieldStrings.
+ * The message keys are the popup* keys of extension/thunderbird/_locales, the only copy of them.
+ *
+ * Recipient lists in a verdict (rewrite.to/cc/bcc and the lists inside findings) hold strings
+ * today and, from protocol v2, integers: an index into the checked draft's recipients flattened
+ * as [...draft.to, ...draft.cc, ...draft.bcc]. recipientText() reads both. */
+/* exported BccShieldWording */
+var BccShieldWording = (function () {
+  "use strict";
+
+  var ACTION_RANK = { allow: 0, warn: 1, justify: 2, convert: 3, block: 4 };
+
+  function pick(value, fallback) {
+    return value === undefined || value === null ? fallback : value;
+  }
+
+  // One recipient element of a verdict -> its text ("" for an index outside the draft).
+  function recipientText(draft, element) {
+    if (typeof element === "number") {
+      var lists = draft ? [draft.to || [], draft.cc || [], draft.bcc || []] : [];
+      var index = element;
+      for (var i = 0; i < lists.length; i++) {
+        if (index >= 0 && index < lists[i].length) return String(lists[i][index]);
+        index -= lists[i].length;
+      }
+      return "";
+    }
+    return String(pick(element, ""));
+  }
+
+  function recipientTexts(draft, elements) {
+    return (Array.isArray(elements) ? elements : []).map(function (element) {
+      return recipientText(draft, element);
+    });
+  }
+
+  // The part between the last "<" and ">" if any, else the trimmed text.
+  function addressOf(recipient) {
+    var text = String(pick(recipient, "")).trim();
+    var open = text.lastIndexOf("<");
+    var close = text.lastIndexOf(">");
+    return open !== -1 && close > open ? text.slice(open + 1, close).trim() : text;
+  }
+
+  // Compares two recipients for the counts below: the address with its domain lower-cased
+  // (Thunderbird's recipients.mjs addressKey; tests/extension/verdict-wording.test.mjs keeps
+  // them equal).
+  function recipientKey(recipient) {
+    var address = addressOf(recipient);
+    var at = address.lastIndexOf("@");
+    return at === -1 ? address.toLowerCase() : address.slice(0, at) + "@" + address.slice(at + 1).toLowerCase();
+  }
+
+  // Display name, or the address when there is none.
+  function shortName(recipient) {
+    var text = String(pick(recipient, "")).trim();
+    var open = text.lastIndexOf("<");
+    var name = open > 0 ? text.slice(0, open).trim().replace(/^"(.*)"$/, "$1") : "";
+    return name || addressOf(text);
+  }
+
+  // The finding that set the decision: the strictest, the first of those.
+  function primaryFinding(verdict) {
+    var best = null;
+    var findings = verdict && Array.isArray(verdict.findings) ? verdict.findings : [];
+    for (var i = 0; i < findings.length; i++) {
+      if (!best || pick(ACTION_RANK[findings[i].action], 0) > pick(ACTION_RANK[best.action], 0)) best = findings[i];
+    }
+    return best;
+  }
+
+  function findingSentence(finding, verdict, draft, tr) {
+    var summary = (verdict && verdict.summary) || {};
+    var people = pick(finding.visibleRecipients, pick(summary.visibleRecipients, 0));
+    var parties = pick(finding.externalParties, pick(summary.externalParties, 0));
+    switch (finding.rule) {
+      case "exposed-parties": {
+        var list = Array.isArray(finding.parties) ? finding.parties : [];
+        var allPrivate = list.length > 0 && pick(finding.omittedParties, 0) === 0 && parties === people &&
+          list.every(function (party) { return party.kind === "private"; });
+        if (allPrivate) return tr.plural("popupHeadlinePrivate", people);
+        return tr.t("popupHeadlineExposed", [tr.plural("popupPeople", people), tr.plural("popupParties", parties)]);
+      }
+      case "reply-exposure":
+        return tr.plural("popupHeadlineReply", pick(finding.keptVisible, people),
+          [tr.count(pick(finding.originalExternalParties, parties))]);
+      case "large-alias": {
+        var alias = (Array.isArray(finding.aliases) && finding.aliases[0]) || {};
+        var recipient = recipientText(draft, alias.recipient);
+        var name = shortName(recipient);
+        var address = addressOf(recipient);
+        var shown = name && name !== address ? name + " (" + address + ")" : address;
+        return tr.t("popupHeadlineLargeAlias", [shown, tr.count(pick(alias.audience, 0))]);
+      }
+      case "unparsable-recipient":
+        return tr.plural("popupHeadlineUnparsable",
+          pick(finding.count, Array.isArray(finding.entries) ? finding.entries.length : 1));
+      default:
+        return tr.plural("popupHeadlineGeneric", people);
+    }
+  }
+
+  // The first sentence: what the strictest finding means for the people in To/Cc.
+  function headline(verdict, draft, tr) {
+    var finding = primaryFinding(verdict);
+    if (finding) return findingSentence(finding, verdict, draft, tr);
+    return tr.plural("popupHeadlineGeneric", pick(verdict && verdict.summary && verdict.summary.visibleRecipients, 0));
+  }
+
+  // One sentence for each other finding, in the verdict's order.
+  function otherFindings(verdict, draft, tr) {
+    var main = primaryFinding(verdict);
+    var findings = verdict && Array.isArray(verdict.findings) ? verdict.findings : [];
+    return findings.filter(function (finding) { return finding !== main; }).map(function (finding) {
+      return findingSentence(finding, verdict, draft, tr);
+    });
+  }
+
+  // Recipients Convert moves into Bcc (those already in Bcc are not counted).
+  function movedToBcc(draft, rewrite) {
+    var hidden = Object.create(null);
+    (draft.bcc || []).forEach(function (recipient) { hidden[recipientKey(recipient)] = true; });
+    return recipientTexts(draft, rewrite.bcc).filter(function (recipient) { return !hidden[recipientKey(recipient)]; }).length;
+  }
+
+  // Recipients Convert leaves in To/Cc, other than the sender.
+  function stayingVisible(draft, rewrite) {
+    var senderKey = recipientKey(draft.from || "");
+    return recipientTexts(draft, rewrite.to).concat(recipientTexts(draft, rewrite.cc)).filter(function (recipient) {
+      return recipientKey(recipient) !== senderKey;
+    }).length;
+  }
+
+  // What Convert to Bcc will do ("" without a rewrite).
+  function convertSentence(draft, rewrite, tr) {
+    if (!rewrite) return "";
+    var moved = movedToBcc(draft, rewrite);
+    var visible = stayingVisible(draft, rewrite);
+    var senderKey = recipientKey(draft.from || "");
+    var senderInTo = senderKey !== "" && recipientTexts(draft, rewrite.to).some(function (recipient) {
+      return recipientKey(recipient) === senderKey;
+    });
+    if (visible > 0) return tr.t("popupConvertKeep", [tr.plural("popupPeople", visible), tr.plural("popupOthers", moved)]);
+    if (senderInTo) return tr.plural("popupConvertSelf", moved);
+    return tr.plural("popupConvertUndisclosed", moved);
+  }
+
+  // What Convert did, once done.
+  function convertedSentence(draft, rewrite, tr) {
+    return tr.plural("popupConvertedExplanation", rewrite ? movedToBcc(draft, rewrite) : 0);
+  }
+
+  var wording = {
+    recipientText: recipientText,
+    recipientTexts: recipientTexts,
+    addressOf: addressOf,
+    recipientKey: recipientKey,
+    shortName: shortName,
+    primaryFinding: primaryFinding,
+    findingSentence: findingSentence,
+    headline: headline,
+    otherFindings: otherFindings,
+    movedToBcc: movedToBcc,
+    convertSentence: convertSentence,
+    convertedSentence: convertedSentence
+  };
+  return wording;
+})();
+
+// For the ES-module wrapper (modules/verdict-wording.mjs imports this file for its effect: a
+// `var` in a module stays local). In classic Outlook's runtime the var above is already global.
+if (typeof globalThis === "object" && globalThis) globalThis.BccShieldWording = BccShieldWording;
