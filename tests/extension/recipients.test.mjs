@@ -23,9 +23,9 @@ test("formatMailbox quotes names that need it", () => {
   assert.equal(formatMailbox("", "e@free.fr"), "e@free.fr");
 });
 
-test("uniqueRecipients compares addresses with the domain lower-cased", () => {
-  assert.deepEqual(uniqueRecipients(["A <a@X.org>", "a@x.org", "A@x.org"]), ["A <a@X.org>", "A@x.org"]);
-  assert.equal(addressKey("Bob <Bob@Orange.FR>"), "Bob@orange.fr");
+test("uniqueRecipients compares addresses case-folded, as the core does (the first spelling stays)", () => {
+  assert.deepEqual(uniqueRecipients(["A <a@X.org>", "a@x.org", "A@x.org", "b@x.org"]), ["A <a@X.org>", "b@x.org"]);
+  assert.equal(addressKey("Bob <Bob@Orange.FR>"), "bob@orange.fr");
 });
 
 test("internationalised domains are shown in Unicode", async () => {

@@ -2,17 +2,13 @@
  * Outlook gives EmailAddressDetails {displayName, emailAddress}; the engine reads RFC 5322
  * strings ("Name <addr>", as Thunderbird gives them) and answers the rewrite in the same form.
  * ES2016, no modules. */
+/* global BccShieldMailRules */
 /* exported BccShieldRecipients */
 var BccShieldRecipients = (function () {
   "use strict";
 
-  // RFC 5322 atext plus spaces: a display name made only of these needs no quotes.
-  var PLAIN_PHRASE = /^[A-Za-z0-9!#$%&'*+\-\/=?^_`{|}~ ]+$/;
-
-  function quotePhrase(name) {
-    if (PLAIN_PHRASE.test(name) && name.trim() === name) return name;
-    return '"' + name.replace(/[\\"]/g, "\\$&") + '"';
-  }
+  // How a mailbox is written and how two are compared: the shared mail facts (mail-rules.js).
+  var rules = BccShieldMailRules;
 
   function cleanName(name, address) {
     var text = String(name || "").replace(/[\r\n\t]+/g, " ").trim();
@@ -23,10 +19,7 @@ var BccShieldRecipients = (function () {
   // One EmailAddressDetails -> "Name <addr>" (or "addr" without a name).
   function format(details) {
     if (!details) return "";
-    var address = String(details.emailAddress || "").trim();
-    var name = cleanName(details.displayName, address);
-    if (address === "") return name;
-    return name === "" ? address : quotePhrase(name) + " <" + address + ">";
+    return rules.formatMailbox(details.displayName, details.emailAddress);
   }
 
   // The address inside one engine recipient string: the last <...>, else the whole text.
@@ -53,7 +46,7 @@ var BccShieldRecipients = (function () {
   }
 
   function key(address) {
-    return String(address || "").trim().toLowerCase();
+    return rules.recipientKey(address);
   }
 
   // An entry Convert can write back as it was: Outlook gave it an address. An unresolved typed

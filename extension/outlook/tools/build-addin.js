@@ -19,8 +19,8 @@ const SOURCE_BASE_URL = "https://bccshield.example.org/outlook/";
 // The source manifests hold 0.0.0: the version comes from CMake (cmake/identity.cmake).
 const SOURCE_VERSION = "0.0.0";
 const ROOT = path.resolve(__dirname, "..");
-// The shared wording first (a plain script kept with Thunderbird's modules, its only copy).
-const SOURCES = ["../thunderbird/modules/verdict-wording.js", "src/strings.js", "src/recipients.js", "src/engine.js",
+// The shared scripts first (plain scripts kept with Thunderbird's modules, their only copy).
+const SOURCES = ["../thunderbird/modules/mail-rules.js", "../thunderbird/modules/verdict-wording.js", "src/strings.js", "src/recipients.js", "src/engine.js",
   "src/handler.js"];
 
 function usage(message) {

@@ -2,9 +2,10 @@
 // Names, versions and limits come from CMake: ./identity.mjs (generated, see HACKING.md).
 
 import { HOST_TIMEOUT_MS } from "./identity.mjs";
+import { rules } from "./mail-rules.mjs";
 
 /** Decisions the host may return, from the mildest to the strictest (PROTOCOL.md). */
-export const DECISIONS = ["allow", "warn", "justify", "convert", "block"];
+export const DECISIONS = rules.ACTIONS;
 
 /** Choices reported back to the host (`report.choice`). */
 export const CHOICES = Object.freeze({

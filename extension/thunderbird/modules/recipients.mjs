@@ -2,26 +2,13 @@
 // Full RFC 5322 parsing is the host's job; here we only need to recognise address-book
 // mailing lists, format mailboxes and compare addresses.
 
-/** The part between the last "<" and ">" if any, else the trimmed string. */
-export function addressOf(recipient) {
-  const text = String(recipient ?? "").trim();
-  const open = text.lastIndexOf("<");
-  const close = text.lastIndexOf(">");
-  if (open !== -1 && close > open) {
-    return text.slice(open + 1, close).trim();
-  }
-  return text;
-}
+import { rules } from "./mail-rules.mjs";
 
-/** Key to compare two recipients: the address with its domain lower-cased. */
-export function addressKey(recipient) {
-  const address = addressOf(recipient);
-  const at = address.lastIndexOf("@");
-  if (at === -1) {
-    return address.toLowerCase();
-  }
-  return address.slice(0, at) + "@" + address.slice(at + 1).toLowerCase();
-}
+/** The part between the last "<" and ">" if any, else the trimmed string. */
+export const addressOf = rules.addressOf;
+
+/** Key to compare two recipients (the core's recipient key, see mail-rules.js). */
+export const addressKey = rules.recipientKey;
 
 /**
  * Thunderbird passes an address-book mailing list as "Name <Name>": an angle part
@@ -43,17 +30,8 @@ export function mailingListName(recipient) {
   return addressOf(recipient);
 }
 
-/** Format a mailbox the way Thunderbird does: `Name <addr>` or `addr`. */
-export function formatMailbox(name, email) {
-  const cleanName = String(name ?? "").trim();
-  const cleanEmail = String(email ?? "").trim();
-  if (cleanName === "" || cleanName === cleanEmail) {
-    return cleanEmail;
-  }
-  const needsQuotes = /[",;:<>@()[\]\\]/.test(cleanName);
-  const shownName = needsQuotes ? `"${cleanName.replace(/(["\\])/g, "\\$1")}"` : cleanName;
-  return `${shownName} <${cleanEmail}>`;
-}
+/** Format a mailbox: `Name <addr>` (the name quoted only when RFC 5322 needs it) or `addr`. */
+export const formatMailbox = rules.formatMailbox;
 
 /** Remove repeated recipients (same address key), keeping the first occurrence. */
 export function uniqueRecipients(recipients) {

@@ -10,11 +10,15 @@
  * Recipient lists in a verdict (rewrite.to/cc/bcc and the lists inside findings) hold strings
  * today and, from protocol v2, integers: an index into the checked draft's recipients flattened
  * as [...draft.to, ...draft.cc, ...draft.bcc]. recipientText() reads both. */
+/* global BccShieldMailRules */
 /* exported BccShieldWording */
 var BccShieldWording = (function () {
   "use strict";
 
-  var ACTION_RANK = { allow: 0, warn: 1, justify: 2, convert: 3, block: 4 };
+  // Action order, recipient key and address: the shared mail facts (mail-rules.js, loaded first).
+  var rules = BccShieldMailRules;
+  var addressOf = rules.addressOf;
+  var recipientKey = rules.recipientKey;
 
   function pick(value, fallback) {
     return value === undefined || value === null ? fallback : value;
@@ -40,23 +44,6 @@ var BccShieldWording = (function () {
     });
   }
 
-  // The part between the last "<" and ">" if any, else the trimmed text.
-  function addressOf(recipient) {
-    var text = String(pick(recipient, "")).trim();
-    var open = text.lastIndexOf("<");
-    var close = text.lastIndexOf(">");
-    return open !== -1 && close > open ? text.slice(open + 1, close).trim() : text;
-  }
-
-  // Compares two recipients for the counts below: the address with its domain lower-cased
-  // (Thunderbird's recipients.mjs addressKey; tests/extension/verdict-wording.test.mjs keeps
-  // them equal).
-  function recipientKey(recipient) {
-    var address = addressOf(recipient);
-    var at = address.lastIndexOf("@");
-    return at === -1 ? address.toLowerCase() : address.slice(0, at) + "@" + address.slice(at + 1).toLowerCase();
-  }
-
   // Display name, or the address when there is none.
   function shortName(recipient) {
     var text = String(pick(recipient, "")).trim();
@@ -70,7 +57,7 @@ var BccShieldWording = (function () {
     var best = null;
     var findings = verdict && Array.isArray(verdict.findings) ? verdict.findings : [];
     for (var i = 0; i < findings.length; i++) {
-      if (!best || pick(ACTION_RANK[findings[i].action], 0) > pick(ACTION_RANK[best.action], 0)) best = findings[i];
+      if (!best || rules.actionRank(findings[i].action) > rules.actionRank(best.action)) best = findings[i];
     }
     return best;
   }
