@@ -15,6 +15,7 @@
 #include "bccshield/protocol.hpp"
 #include "bccshield/protocol_error.hpp"
 #include "bccshield/rfc2047.hpp"
+#include "bccshield/utf8.hpp"
 #include "framing.hpp"
 
 namespace bccshield::fuzz {
