@@ -46,7 +46,8 @@ std::vector<ParseProblem> AddressListParser::run() {
       too_deep_ = true;
     }
     handle(t);
-    if (t.type == TokType::kDelim && (t.delim == ',' || t.delim == ':' || t.delim == ';')) {
+    if (limits_.everyday_fast_path && t.type == TokType::kDelim &&
+        (t.delim == ',' || t.delim == ':' || t.delim == ';')) {
       while (!problems_.stopped() && everyday_entry()) {
       }
     }

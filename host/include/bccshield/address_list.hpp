@@ -61,6 +61,9 @@ struct ParseLimits {
   std::size_t max_input_bytes = 8U * 1024U * 1024U;  // larger inputs are refused whole
   std::size_t max_comment_depth = 64;                // deeper nesting is an error, not recursion
   std::size_t max_entries = 200000;                  // further entries are reported, not parsed
+  // Everyday entries ("Name <a@b>", a@b, ...) read straight off the input; off, every entry
+  // goes token by token. The result is the same either way (tests/unit/fast_path_test.cpp).
+  bool everyday_fast_path = true;
 };
 
 struct ParsedAddressList {
