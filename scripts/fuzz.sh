@@ -8,7 +8,7 @@
 #   scripts/fuzz.sh --keep-going ...      # fork mode: save every finding and go on
 #   scripts/fuzz.sh --out build/fuzz-smoke --smoke   # corpora, findings, logs elsewhere
 #
-# Targets: address_list eml policy protocol (tests/fuzz/README.md). Work corpora grow in
+# Targets: address_list fast_path eml policy protocol (tests/fuzz/README.md). Work corpora grow in
 # build/fuzz/corpus/<target> (the seeds in tests/fuzz/corpus and the saved regressions are
 # read, never written); crashes land in build/fuzz/artifacts/<target>/, logs in build/fuzz/logs.
 # Exits 1 when any target found a crash, leak or timeout. Runs nice'd.
@@ -38,7 +38,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-[[ ${#targets[@]} -gt 0 ]] || targets=(address_list eml policy protocol)
+[[ ${#targets[@]} -gt 0 ]] || targets=(address_list fast_path eml policy protocol)
 
 bin=build/fuzz/fuzzers
 out=$work
@@ -50,9 +50,17 @@ fi
 
 max_len() {
   case "$1" in
-    address_list|eml) echo 131072 ;;
+    address_list|fast_path|eml) echo 131072 ;;
     protocol) echo 65536 ;;
     *) echo 16384 ;;
+  esac
+}
+
+# fast_path reads what address_list reads: its seeds and dictionary.
+inputs_of() {
+  case "$1" in
+    fast_path) echo address_list ;;
+    *) echo "$1" ;;
   esac
 }
 
@@ -68,9 +76,9 @@ run_one() {
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
     nice -n 10 "$bin/fuzz_$target" "${mode[@]}" \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
-      -max_len="$(max_len "$target")" -dict="tests/fuzz/dicts/$target.dict" \
+      -max_len="$(max_len "$target")" -dict="tests/fuzz/dicts/$(inputs_of "$target").dict" \
       -print_final_stats=1 -artifact_prefix="$out/artifacts/$target/" \
-      "$out/corpus/$target" "tests/fuzz/corpus/$target" "${regressions[@]}" \
+      "$out/corpus/$target" "tests/fuzz/corpus/$(inputs_of "$target")" "${regressions[@]}" \
       >"$out/logs/$target.log" 2>&1 || true
 }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "bccshield/address_list.hpp"
 #include "bccshield/eml.hpp"
@@ -15,6 +16,7 @@
 #include "bccshield/protocol.hpp"
 #include "bccshield/protocol_error.hpp"
 #include "bccshield/rfc2047.hpp"
+#include "bccshield/utf8.hpp"
 #include "framing.hpp"
 
 namespace bccshield::fuzz {
@@ -69,6 +71,66 @@ void check_parsed(const char* target, std::string_view text, const ParsedAddress
     FUZZ_CHECK(target, again[0].domain == mailbox.domain);
     FUZZ_CHECK(target, again[0].local_part == mailbox.local_part);
   }
+}
+
+// Everything a parse gives, flattened to lines: entries, group members, problems.
+std::vector<std::string> describe(const ParsedAddressList& parsed) {
+  std::vector<std::string> lines;
+  const auto add_mailbox = [&lines](const char* kind, const Mailbox& m) {
+    lines.push_back(std::string(kind) + '\n' + m.name + '\n' + m.local_part + '\n' + m.domain);
+  };
+  for (const AddressEntry& entry : parsed.entries) {
+    if (const auto* mailbox = std::get_if<Mailbox>(&entry)) {
+      add_mailbox("mailbox", *mailbox);
+    } else {
+      const auto& group = std::get<Group>(entry);
+      lines.push_back("group\n" + group.name);
+      for (const Mailbox& member : group.members) add_mailbox("member", member);
+    }
+  }
+  for (const ParseProblem& problem : parsed.problems) {
+    lines.push_back("problem\n" + problem.reason + '\n' + problem.text);
+  }
+  return lines;
+}
+
+// The visitor calls, with the display the recipient set keeps for each mailbox.
+class RecordingVisitor final : public AddressVisitor {
+ public:
+  std::vector<std::string> calls;
+
+  void mailbox(const MailboxView& view) override {
+    std::string display;
+    append_formatted_mailbox(view, display);
+    // MailboxView::formatted, when given, is exactly the formatted mailbox.
+    if (!view.formatted.empty() && view.formatted != display) {
+      fuzz_fail("fast_path", "formatted == append_formatted_mailbox");
+    }
+    calls.push_back("mailbox\n" + std::string(view.name) + '\n' + std::string(view.local_part) +
+                    '\n' + std::string(view.domain) + '\n' + display);
+  }
+  void group_start(std::string_view name) override {
+    calls.push_back("group_start\n" + std::string(name));
+  }
+  void group_end() override { calls.emplace_back("group_end"); }
+};
+
+std::vector<std::string> visit(std::string_view text, const ParseLimits& limits) {
+  RecordingVisitor visitor;
+  for (const ParseProblem& problem : visit_address_list(text, visitor, limits)) {
+    visitor.calls.push_back("problem\n" + problem.reason + '\n' + problem.text);
+  }
+  return std::move(visitor.calls);
+}
+
+void check_fast_path(std::string_view text, ParseLimits limits) {
+  limits.everyday_fast_path = true;
+  const ParseLimits fast = limits;
+  limits.everyday_fast_path = false;
+  const ParseLimits general = limits;
+  FUZZ_CHECK("fast_path", describe(parse_address_list(text, fast)) ==
+                              describe(parse_address_list(text, general)));
+  FUZZ_CHECK("fast_path", visit(text, fast) == visit(text, general));
 }
 
 const Policy& fuzz_policy() {
@@ -126,6 +188,7 @@ HostContext make_context() {
 
 constexpr std::array kTargets = {
     Target{"address_list", &address_list_entry},
+    Target{"fast_path", &fast_path_entry},
     Target{"eml", &eml_entry},
     Target{"policy", &policy_entry},
     Target{"protocol", &protocol_entry},
@@ -157,6 +220,16 @@ int address_list_entry(const std::uint8_t* data, std::size_t size) {
   check_parsed("address_list", text, parse_address_list(text, tiny), tiny);
   tiny.max_input_bytes = size + 1;
   check_parsed("address_list", text, parse_address_list(text, tiny), tiny);
+  return 0;
+}
+
+int fast_path_entry(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text = as_text(data, size);
+  check_fast_path(text, ParseLimits{});
+  ParseLimits tiny;
+  tiny.max_comment_depth = 3;
+  tiny.max_entries = 4;
+  check_fast_path(text, tiny);
   return 0;
 }
 

@@ -20,6 +20,9 @@ struct Target {
 // Address-list parser: parse_address_list with default and tiny limits, re-parse of the
 // rewrite form (format_mailbox) must give back the same address.
 int address_list_entry(const std::uint8_t* data, std::size_t size);
+// The everyday-entry fast path against the general path (ParseLimits::everyday_fast_path
+// off): the same entries, members, problems and visitor calls, with default and tiny limits.
+int fast_path_entry(const std::uint8_t* data, std::size_t size);
 // .eml header reader, then the whole decision (evaluate) on the draft it yields.
 int eml_entry(const std::uint8_t* data, std::size_t size);
 // Policy loader: policy_from_text, then a save/load round trip and one evaluation.

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "bccshield/utf8.hpp"
+
 namespace bccshield {
 namespace {
 

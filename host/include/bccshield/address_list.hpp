@@ -61,6 +61,9 @@ struct ParseLimits {
   std::size_t max_input_bytes = 8U * 1024U * 1024U;  // larger inputs are refused whole
   std::size_t max_comment_depth = 64;                // deeper nesting is an error, not recursion
   std::size_t max_entries = 200000;                  // further entries are reported, not parsed
+  // Everyday entries ("Name <a@b>", a@b, ...) read straight off the input; off, every entry
+  // goes token by token. The result is the same either way (tests/unit/fast_path_test.cpp).
+  bool everyday_fast_path = true;
 };
 
 struct ParsedAddressList {
@@ -84,12 +87,17 @@ struct MailboxView {
   std::string_view formatted;
 };
 
-// Streaming form of parse_address_list: what it would return, without building it.
-// Mailboxes arrive in order (group members flattened in place); group_end() once per Group
-// entry parse_address_list would return (after its members); problems are returned.
+// Streaming form of parse_address_list: what it would return, without building it (it is
+// built from these calls). Mailboxes arrive in order; group_start(name) at each ':' that
+// opens a group, group_end() once per Group entry parse_address_list returns (after its
+// members); problems are returned. The mailboxes since a group_start that is followed by
+// another group_start, or by the end of the input without a group_end, belong to no Group
+// (they are top-level mailboxes); so do those after a group_start with an empty name (a ':'
+// without a group name, reported as missing-group-name).
 class AddressVisitor {
  public:
   virtual void mailbox(const MailboxView& mailbox) = 0;
+  virtual void group_start(std::string_view /*name*/) {}
   virtual void group_end() = 0;
 
  protected:

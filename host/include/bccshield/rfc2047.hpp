@@ -2,7 +2,6 @@
 // RFC 2047 encoded-word decoding, for display text only (never applied to addresses).
 // Hand-written charset tables (no iconv: the core also builds with Emscripten).
 
-#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,12 +20,5 @@ void decode_rfc2047_into(std::string_view text, std::string& out);
 
 // True when `label` (case-insensitive, optional RFC 2231 "*language" suffix) is decodable.
 [[nodiscard]] bool rfc2047_charset_supported(std::string_view label);
-
-// Appends `bytes` as UTF-8, replacing each invalid sequence (maximal subpart) by U+FFFD.
-// Returns true when something was replaced.
-bool append_valid_utf8(std::string_view bytes, std::string& out);
-
-// Appends one Unicode code point as UTF-8.
-void append_code_point(std::uint32_t code_point, std::string& out);
 
 }  // namespace bccshield

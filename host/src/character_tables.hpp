@@ -1,0 +1,110 @@
+#pragma once
+// Byte classes of the address-list grammar (RFC 5322 / 6532), as 256-entry tables: the
+// tokenizer, the fast path and the formatter test one byte with one load.
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace bccshield::detail {
+
+using ByteTable = std::array<bool, 256>;
+
+inline bool in_table(const ByteTable& table, char c) {
+  return table[static_cast<unsigned char>(c)];
+}
+
+// Folding whitespace as the tokenizer sees it.
+inline bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+inline bool is_wsp_only(std::string_view s) {
+  for (char c : s) {
+    if (!is_wsp(c)) return false;
+  }
+  return true;
+}
+
+constexpr bool is_atext(unsigned char c) {
+  if (c >= 0x80) return true;  // RFC 6532 UTF-8
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// RFC 5322 atext (UTF-8 included): a phrase of such atoms needs no quotes.
+inline constexpr ByteTable kAtext = [] {
+  ByteTable table{};
+  for (std::size_t c = 0; c < table.size(); ++c) table[c] = is_atext(static_cast<unsigned char>(c));
+  return table;
+}();
+
+// Characters a deliverable host name can hold (LDH, '_', UTF-8 for IDN). RFC 5322 atext
+// also allows e.g. '=' and '?', which would let "user@=?UTF-8?Q?corp.example?=" pass.
+inline constexpr ByteTable kHostChar = [] {
+  ByteTable table{};
+  for (std::size_t c = 0; c < table.size(); ++c) {
+    table[c] = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9') || c == '-' || c == '_';
+  }
+  return table;
+}();
+
+// jsmime keeps the local part quoted when it contains one of these.
+inline constexpr ByteTable kQuoteInLocalPart = [] {
+  ByteTable table{};
+  for (char c : std::string_view(" !()<>[]:;@\\,\"")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+// Characters that neither delimit, quote, escape, nest nor may start an encoded-word: a run
+// of them changes no tokenizer state.
+inline constexpr ByteTable kPlainAtomChar = [] {
+  ByteTable table{};
+  for (bool& entry : table) entry = true;
+  for (char c : std::string_view(" \t\r\n:,;<>@\"[()\\=")) {
+    table[static_cast<unsigned char>(c)] = false;
+  }
+  return table;
+}();
+
+// The everyday-entry fast path's sets: a name atom, a local part, a domain. Each is a subset
+// of what the general path reads the same way with nothing to clean, quote or report.
+constexpr ByteTable alnum_and(std::string_view extra) {
+  ByteTable table{};
+  for (std::size_t c = 0; c < table.size(); ++c) {
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  for (char c : extra) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
+constexpr ByteTable with_utf8(ByteTable table) {
+  for (std::size_t c = 0x80; c < table.size(); ++c) table[c] = true;
+  return table;
+}
+inline constexpr ByteTable kFastNameChar = with_utf8(alnum_and("-_'"));
+inline constexpr ByteTable kFastLocalChar = alnum_and("._+-");
+inline constexpr ByteTable kFastDomainChar = with_utf8(alnum_and(".-"));
+
+}  // namespace bccshield::detail
