@@ -40,6 +40,11 @@ AddressListParser::AddressListParser(std::string_view text, const ParseLimits& l
 std::vector<ParseProblem> AddressListParser::run() {
   Token t;
   std::size_t overflows = 0;
+  // The first entry too: Thunderbird hands over one pill per recipient, each a whole input.
+  if (limits_.everyday_fast_path) {
+    while (!problems_.stopped() && everyday_entry()) {
+    }
+  }
   while (!problems_.stopped() && tok_.next(t)) {
     if (tok_.depth_overflows() != overflows) {
       overflows = tok_.depth_overflows();
@@ -380,7 +385,8 @@ bool AddressListParser::everyday_entry() {
   if (!problems_.count_entry(entry_start_)) {
     // Past max_entries, as the general path at this separator: a ';' still ends the group
     // (regressions/fast_path/group-ends-at-entry-limit).
-    if (s_[entry.end] == ';') end_group();
+    // At the end of the input the general path ends the group too (after finish_entry).
+    if (entry.end == s_.size() || s_[entry.end] == ';') end_group();
     return false;
   }
   MailboxView view;
@@ -389,8 +395,14 @@ bool AddressListParser::everyday_entry() {
   view.domain = entry.domain;
   view.formatted = entry.formatted;
   visitor_.mailbox(view);
-  // The entry ends at its ',' or ';': exactly what finish_entry (and end_group) would do.
+  // The entry ends at its ',' or ';' (or the input): exactly what finish_entry (and end_group)
+  // would do.
   reset_entry();
+  if (entry.end == s_.size()) {
+    entry_start_ = entry.end;
+    tok_.skip_to(entry_start_);
+    return false;  // nothing follows
+  }
   if (s_[entry.end] == ';') end_group();
   entry_start_ = entry.end + 1;
   tok_.skip_to(entry_start_);

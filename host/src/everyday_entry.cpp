@@ -109,7 +109,8 @@ bool EverydayEntryReader::read(std::string_view s, std::size_t pos, EverydayEntr
     ++p;
     while (p < n && is_wsp(s[p])) ++p;
   }
-  if (p >= n || (s[p] != ',' && s[p] != ';')) return false;
+  // The entry ends at a ',' or ';', or with the input (a pill holds one entry).
+  if (p < n && s[p] != ',' && s[p] != ';') return false;
   if (encoded_name && !comment.empty()) return false;
 
   out.local_part = s.substr(local_begin, local_end - local_begin);

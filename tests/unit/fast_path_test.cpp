@@ -369,7 +369,7 @@ TEST(FastPath, SwitchTurnsTheFastPathOff) {
   VisitorLog off_log;
   EXPECT_TRUE(visit_address_list(input, on_log).empty());
   EXPECT_TRUE(visit_address_list(input, off_log, off).empty());
-  EXPECT_EQ(on_log.formatted, 2U);  // every entry between two separators
+  EXPECT_EQ(on_log.formatted, 4U);  // every entry, the first and the last included
   EXPECT_EQ(off_log.formatted, 0U);
   EXPECT_EQ(on_log.events, off_log.events);
 }
