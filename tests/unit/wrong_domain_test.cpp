@@ -15,8 +15,8 @@
 #include "bccshield/address_list.hpp"
 #include "bccshield/domain.hpp"
 #include "bccshield/evaluate.hpp"
-#include "bccshield/protocol.hpp"
 #include "bccshield/identity.hpp"
+#include "bccshield/protocol.hpp"
 
 namespace bccshield {
 namespace {
