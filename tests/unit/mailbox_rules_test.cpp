@@ -20,7 +20,8 @@ nlohmann::json rules() {
 }
 
 TEST(MailboxRules, ActionsInOrderOfStrictness) {
-  const nlohmann::json actions = rules()["actions"];
+  const nlohmann::json vectors = rules();
+  const nlohmann::json& actions = vectors["actions"];
   const Action all[] = {Action::Allow, Action::Warn, Action::Justify, Action::Convert,
                         Action::Block};
   ASSERT_EQ(actions.size(), std::size(all));
@@ -28,7 +29,8 @@ TEST(MailboxRules, ActionsInOrderOfStrictness) {
 }
 
 TEST(MailboxRules, RecipientKeys) {
-  for (const auto& item : rules()["keys"]) {
+  const nlohmann::json vectors = rules();  // alive for the loop (not a temporary's member)
+  for (const auto& item : vectors["keys"]) {
     const std::string recipient = item["recipient"];
     const auto mailboxes = parse_address_list(recipient).mailboxes();
     ASSERT_EQ(mailboxes.size(), 1U) << recipient;
@@ -37,7 +39,8 @@ TEST(MailboxRules, RecipientKeys) {
 }
 
 TEST(MailboxRules, MailboxFormatting) {
-  for (const auto& item : rules()["mailboxes"]) {
+  const nlohmann::json vectors = rules();
+  for (const auto& item : vectors["mailboxes"]) {
     const std::string email = item["email"];
     const auto at = email.rfind('@');
     Mailbox mailbox;
