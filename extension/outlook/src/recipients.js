@@ -10,12 +10,6 @@ var BccShieldRecipients = (function () {
   // How a mailbox is written and how two are compared: the shared mail facts (mail-rules.js).
   var rules = BccShieldMailRules;
 
-  function cleanName(name, address) {
-    var text = String(name || "").replace(/[\r\n\t]+/g, " ").trim();
-    if (text === "" || text.toLowerCase() === String(address || "").toLowerCase()) return "";
-    return text;
-  }
-
   // One EmailAddressDetails -> "Name <addr>" (or "addr" without a name).
   function format(details) {
     if (!details) return "";
@@ -57,7 +51,7 @@ var BccShieldRecipients = (function () {
 
   function exactly(details) {
     var result = { emailAddress: String(details.emailAddress || "") };
-    var name = cleanName(details.displayName, result.emailAddress);
+    var name = rules.displayName(details.displayName, result.emailAddress);
     result.displayName = name === "" ? result.emailAddress : name;
     return result;
   }

@@ -3,7 +3,8 @@
  *   - the order of actions by strictness (PROTOCOL.md, policy.hpp Action);
  *   - the recipient key two recipients are compared by (recipient_set.hpp recipient_key);
  *   - how a mailbox is written, quoting its name only when RFC 5322 needs it
- *     (format_mailbox in the core).
+ *     (format_mailbox in the core);
+ *   - which request string a reply's recipient index names (verdict.hpp RecipientRef).
  * A plain ES2016 script: the Outlook build concatenates it into its bundle, Thunderbird
  * imports it through modules/mail-rules.mjs. */
 /* exported BccShieldMailRules */
@@ -63,13 +64,35 @@ var BccShieldMailRules = (function () {
     return '"' + text.replace(/[\\"]/g, "\\$&") + '"';
   }
 
+  // The display name worth writing: line breaks and tabs as spaces, trimmed, "" when it is
+  // only the address again.
+  function displayName(name, email) {
+    var address = String(email === undefined || email === null ? "" : email).trim();
+    var text = String(name === undefined || name === null ? "" : name).replace(/[\r\n\t]+/g, " ").trim();
+    return text.toLowerCase() === address.toLowerCase() ? "" : text;
+  }
+
   // "Name <addr>", or "addr" when there is no name (or the name is the address itself).
   function formatMailbox(name, email) {
     var address = String(email === undefined || email === null ? "" : email).trim();
-    var text = String(name === undefined || name === null ? "" : name).replace(/[\r\n\t]+/g, " ").trim();
-    if (text === "" || text.toLowerCase() === address.toLowerCase()) return address;
+    var text = displayName(name, address);
+    if (text === "") return address;
     if (address === "") return text;
     return (isPlainPhrase(text) ? text : quoted(text)) + " <" + address + ">";
+  }
+
+  // A recipient element of a protocol 2 reply: a string, or the index of a request string in
+  // [...draft.to, ...draft.cc, ...draft.bcc] (PROTOCOL.md). null when it names no string.
+  function recipientAt(draft, element) {
+    if (typeof element === "string") return element;
+    if (typeof element !== "number" || element < 0 || element % 1 !== 0 || !draft) return null;
+    var lists = [draft.to || [], draft.cc || [], draft.bcc || []];
+    var index = element;
+    for (var i = 0; i < lists.length; i++) {
+      if (index < lists[i].length) return String(lists[i][index]);
+      index -= lists[i].length;
+    }
+    return null;
   }
 
   return {
@@ -77,7 +100,9 @@ var BccShieldMailRules = (function () {
     actionRank: actionRank,
     addressOf: addressOf,
     recipientKey: recipientKey,
-    formatMailbox: formatMailbox
+    displayName: displayName,
+    formatMailbox: formatMailbox,
+    recipientAt: recipientAt
   };
 })();
 if (typeof globalThis === "object" && globalThis) globalThis.BccShieldMailRules = BccShieldMailRules;

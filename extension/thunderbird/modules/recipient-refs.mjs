@@ -1,6 +1,9 @@
 // Protocol 2 replies name a recipient by its index in the request's [...to, ...cc, ...bcc]
 // (PROTOCOL.md, "Recipients in a reply"); an entry cut out of a longer string comes as text.
-// The rest of the extension works with strings: this is the one place that maps indices back.
+// The rest of the extension works with strings: this is the one place that maps indices back
+// (with mail-rules.js's recipientAt, which the shared wording uses too).
+
+import { rules } from "./mail-rules.mjs";
 
 /**
  * @param {{to: string[], cc: string[], bcc: string[]}} draft the draft exactly as sent
@@ -8,20 +11,7 @@
  * @returns {string|null} null for anything that names no request string
  */
 export function resolveRecipient(draft, element) {
-  if (typeof element === "string") {
-    return element;
-  }
-  if (!Number.isInteger(element) || element < 0) {
-    return null;
-  }
-  let index = element;
-  for (const field of [draft.to, draft.cc, draft.bcc]) {
-    if (index < field.length) {
-      return field[index];
-    }
-    index -= field.length;
-  }
-  return null;
+  return rules.recipientAt(draft, element);
 }
 
 function resolveList(draft, list) {

@@ -26,16 +26,8 @@ var BccShieldWording = (function () {
 
   // One recipient element of a verdict -> its text ("" for an index outside the draft).
   function recipientText(draft, element) {
-    if (typeof element === "number") {
-      var lists = draft ? [draft.to || [], draft.cc || [], draft.bcc || []] : [];
-      var index = element;
-      for (var i = 0; i < lists.length; i++) {
-        if (index >= 0 && index < lists[i].length) return String(lists[i][index]);
-        index -= lists[i].length;
-      }
-      return "";
-    }
-    return String(pick(element, ""));
+    if (element === undefined || element === null) return "";
+    return pick(rules.recipientAt(draft, element), "");
   }
 
   function recipientTexts(draft, elements) {
