@@ -1,13 +1,12 @@
 #include "audit_config.hpp"
 
-#include <syslog.h>
-
 #include <array>
 #include <sstream>
 #include <utility>
 
 #include "bccshield/identity.hpp"
 #include "file_util.hpp"
+#include "platform.hpp"
 
 namespace bccshield {
 namespace {
@@ -20,17 +19,6 @@ std::string trimmed(const std::string& text) {
   const auto last = text.find_last_not_of(" \t\r");
   return text.substr(first, last - first + 1);
 }
-
-constexpr std::array<std::pair<const char*, int>, 10> kFacilities = {{{"user", LOG_USER},
-                                                                      {"authpriv", LOG_AUTHPRIV},
-                                                                      {"local0", LOG_LOCAL0},
-                                                                      {"local1", LOG_LOCAL1},
-                                                                      {"local2", LOG_LOCAL2},
-                                                                      {"local3", LOG_LOCAL3},
-                                                                      {"local4", LOG_LOCAL4},
-                                                                      {"local5", LOG_LOCAL5},
-                                                                      {"local6", LOG_LOCAL6},
-                                                                      {"local7", LOG_LOCAL7}}};
 
 }  // namespace
 
@@ -59,11 +47,9 @@ AuditConfig load_audit_config(const std::filesystem::path& file) {
       config.syslog = value == "true";
       known = true;
     } else if (key == "syslog-facility") {
-      for (const auto& [name, facility] : kFacilities) {
-        if (value == name) {
-          config.syslog_facility = facility;
-          known = true;
-        }
+      if (const auto facility = platform::system_log_facility(value)) {
+        config.syslog_facility = *facility;
+        known = true;
       }
     }
     if (!known && config.problem.empty()) {

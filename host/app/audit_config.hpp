@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <string>
 
+#include "platform.hpp"
+
 namespace bccshield {
 
 struct AuditConfig {
   bool syslog = false;
-  int syslog_facility = 8;  // LOG_USER
-  std::string problem;      // a line that could not be read (reported on stderr, the rest applies)
+  int syslog_facility = platform::default_system_log_facility();
+  std::string problem;  // a line that could not be read (reported on stderr, the rest applies)
 };
 
 std::filesystem::path audit_config_path();

@@ -1,10 +1,5 @@
 #include "audit_log.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <syslog.h>
-#include <unistd.h>
-
 #include <array>
 #include <chrono>
 #include <ctime>
@@ -13,6 +8,7 @@
 #include "audit_pseudonym.hpp"
 #include "audit_secret.hpp"
 #include "file_util.hpp"
+#include "platform.hpp"
 #include "print_error.hpp"
 
 namespace bccshield {
@@ -22,33 +18,17 @@ constexpr std::size_t kMaxSyslogBytes = 8000;
 
 std::string utc_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm parts{};
-  gmtime_r(&now, &parts);
+  const std::tm parts = platform::utc_time(now);
   std::array<char, 32> text{};
   std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
   return text.data();
-}
-
-bool append_line(const std::filesystem::path& file, const std::string& line) {
-  std::error_code ec;
-  if (file.has_parent_path() && !std::filesystem::exists(file.parent_path(), ec)) {
-    std::filesystem::create_directories(file.parent_path(), ec);
-    std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all, ec);
-  }
-  // Only the user reads their own log; O_APPEND keeps lines whole across host processes.
-  const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
-  if (fd < 0) return false;
-  const auto written = ::write(fd, line.data(), line.size());
-  ::close(fd);
-  return written == static_cast<ssize_t>(line.size());
 }
 
 }  // namespace
 
 std::optional<std::filesystem::path> default_audit_log_path() {
   if (auto explicit_path = env_path("BCCSHIELD_AUDIT_LOG")) return explicit_path;
-  if (auto state = env_path("XDG_STATE_HOME")) return *state / "bccshield" / "audit.jsonl";
-  if (auto home = env_path("HOME")) return *home / ".local" / "state" / "bccshield" / "audit.jsonl";
+  if (auto folder = platform::user_state_folder()) return *folder / "audit.jsonl";
   return std::nullopt;
 }
 
@@ -115,8 +95,8 @@ void AuditLog::write(nlohmann::json line) {
   line["time"] = utc_now();
   const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 
-  if (!append_line(file_, text + "\n")) {
-    print_error("cannot write the audit log " + file_.string());
+  if (std::string error; !platform::append_to_file(file_, text + "\n", error)) {
+    print_error("cannot write the audit log: " + error);
   }
   if (config.syslog) {
     // Syslog relays cut long messages (rsyslog: 8 KiB by default): a line that would be cut
@@ -127,9 +107,7 @@ void AuditLog::write(nlohmann::json line) {
       line["addressesOmitted"] = true;
       message = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
-    openlog("bccshield-host", LOG_PID, config.syslog_facility);
-    syslog(LOG_INFO, "%s", message.c_str());  // NOLINT(cppcoreguidelines-pro-type-vararg)
-    closelog();
+    platform::system_log(config.syslog_facility, message);
   }
 }
 

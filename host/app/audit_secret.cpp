@@ -5,6 +5,7 @@
 #include "bccshield/identity.hpp"
 #include "file_util.hpp"
 #include "key_file.hpp"
+#include "platform.hpp"
 
 namespace bccshield {
 namespace {
@@ -21,8 +22,7 @@ std::string to_hex(const unsigned char* bytes, std::size_t size) {
 }
 
 fs::path user_key_path() {
-  if (auto config = env_path("XDG_CONFIG_HOME")) return *config / "bccshield" / "audit.key";
-  if (auto home = env_path("HOME")) return *home / ".config" / "bccshield" / "audit.key";
+  if (auto folder = platform::user_config_folder()) return *folder / "audit.key";
   return {};
 }
 

@@ -4,20 +4,12 @@
 #include "commands.hpp"
 #include "framing.hpp"
 #include "host_context.hpp"
-
-#ifdef _WIN32
-#include <fcntl.h>
-#include <io.h>
-#endif
+#include "platform.hpp"
 
 namespace bccshield {
 
 int run_serve() {
-#ifdef _WIN32
-  // Frames are bytes: no CRLF translation on Windows.
-  _setmode(_fileno(stdin), _O_BINARY);
-  _setmode(_fileno(stdout), _O_BINARY);
-#endif
+  platform::use_binary_stdio();
   std::ios::sync_with_stdio(false);
   HostRuntime runtime = make_host_runtime(std::nullopt, true);
   for (;;) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "platform.hpp"
+
 namespace bccshield {
 
 // $name as a path; nullopt when unset or empty (read at start-up, before any thread exists).
@@ -27,13 +29,8 @@ FileContent read_file(const std::filesystem::path& file, std::size_t limit);
 // As read_file; "-" is standard input.
 FileContent read_file_or_stdin(const std::string& name, std::size_t limit);
 
-enum class IfExists { Fail, Replace };
-
-// Writes `text` into `file` created with exactly `mode` (the umask neither loosens nor tightens
-// it) and flushed to disk. With IfExists::Fail the file is created exclusively (O_EXCL): an
-// existing file, or one another process creates at the same moment, is never overwritten.
-// Returns false with `error` naming the file; a file left half-written is removed.
-bool write_file(const std::filesystem::path& file, std::string_view text,
-                std::filesystem::perms mode, IfExists if_exists, std::string& error);
+// File creation is the platform's (exact mode, exclusive create): see platform.hpp.
+using platform::IfExists;
+using platform::write_file;
 
 }  // namespace bccshield

@@ -7,6 +7,7 @@
 
 #include "bccshield/identity.hpp"
 #include "commands.hpp"
+#include "platform.hpp"
 
 namespace {
 
@@ -38,7 +39,7 @@ int main(int argc, char** argv) {
     bccshield::print_error("libsodium could not be initialised");
     return 70;
   }
-  const bccshield::Arguments all(argv + 1, argv + argc);
+  const bccshield::Arguments all = bccshield::platform::utf8_arguments(argc, argv);
   if (all.empty()) return bccshield::run_serve();
   const std::string& command = all.front();
   const bccshield::Arguments rest(all.begin() + 1, all.end());

@@ -1,8 +1,5 @@
 #include "thunderbird_policy.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>

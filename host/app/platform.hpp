@@ -1,0 +1,69 @@
+#pragma once
+// Every operating-system call of the host, behind one small interface. platform_posix.cpp
+// (Linux, and macOS later) and platform_win32.cpp (Windows: wide-character APIs) implement it;
+// no other file of the host includes an OS header or tests _WIN32. Strings are UTF-8 on every
+// platform; paths are std::filesystem::path (wide on Windows, so non-ASCII names survive).
+
+#include <ctime>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bccshield::platform {
+
+// --- process ---------------------------------------------------------------------------------
+
+// The command line as UTF-8 strings, without the program name (Windows: from GetCommandLineW,
+// since argv is in the ANSI code page).
+std::vector<std::string> utf8_arguments(int argc, char** argv);
+
+// Frames are bytes: stdin and stdout in binary mode (Windows: _setmode(_O_BINARY), before any
+// frame; without it a length holding 0x0A or 0x1A breaks the stream). Nothing on POSIX.
+void use_binary_stdio();
+
+// $name as UTF-8; nullopt when unset or empty (read at start-up, before any thread exists).
+std::optional<std::string> environment(const char* name);
+
+// The running executable's own full path, when the OS says (/proc/self/exe, GetModuleFileNameW).
+std::optional<std::filesystem::path> executable_path();
+
+// The broken-down UTC time of `when` (gmtime_r / gmtime_s).
+std::tm utc_time(std::time_t when);
+
+// --- files -----------------------------------------------------------------------------------
+
+enum class IfExists { Fail, Replace };
+
+// Writes `text` into `file` created with exactly `mode` (the umask neither loosens nor tightens
+// it) and flushed to disk. With IfExists::Fail the file is created exclusively: an existing file,
+// or one another process creates at the same moment, is never overwritten. Returns false with
+// `error` naming the file; a file left half-written is removed.
+bool write_file(const std::filesystem::path& file, std::string_view text,
+                std::filesystem::perms mode, IfExists if_exists, std::string& error);
+
+// Appends `bytes` to `file` in one write that concurrent appenders cannot interleave (O_APPEND;
+// FILE_APPEND_DATA on Windows). The file is created owner-only and kept so on every open; a
+// symbolic link in its place is refused. A missing folder is created owner-only.
+bool append_to_file(const std::filesystem::path& file, std::string_view bytes, std::string& error);
+
+// --- per-user locations ----------------------------------------------------------------------
+
+// The user's BccShield state folder (audit log): $XDG_STATE_HOME/bccshield or
+// ~/.local/state/bccshield; %LOCALAPPDATA%\BccShield on Windows. nullopt when the OS gives none.
+std::optional<std::filesystem::path> user_state_folder();
+// The user's BccShield configuration folder (audit key): $XDG_CONFIG_HOME/bccshield or
+// ~/.config/bccshield; %LOCALAPPDATA%\BccShield on Windows.
+std::optional<std::filesystem::path> user_config_folder();
+
+// --- system log ------------------------------------------------------------------------------
+
+// The facility a name selects ("user", "local0" ... "local7", "auth", "authpriv", "daemon"),
+// nullopt when unknown. Windows has one Application log: every known name maps to it.
+std::optional<int> system_log_facility(std::string_view name);
+int default_system_log_facility();
+// One line to the system log (syslog; the Windows Event Log), best effort.
+void system_log(int facility, std::string_view line);
+
+}  // namespace bccshield::platform

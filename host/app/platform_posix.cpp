@@ -1,0 +1,137 @@
+// The POSIX implementation of platform.hpp (Linux; macOS needs only its own executable_path).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "platform.hpp"
+
+namespace bccshield::platform {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string system_error() {
+  return std::strerror(errno);  // NOLINT(concurrency-mt-unsafe): the host is single-threaded
+}
+
+constexpr std::array<std::pair<std::string_view, int>, 12> kFacilities{{{"user", LOG_USER},
+                                                                        {"daemon", LOG_DAEMON},
+                                                                        {"auth", LOG_AUTH},
+                                                                        {"authpriv", LOG_AUTHPRIV},
+                                                                        {"local0", LOG_LOCAL0},
+                                                                        {"local1", LOG_LOCAL1},
+                                                                        {"local2", LOG_LOCAL2},
+                                                                        {"local3", LOG_LOCAL3},
+                                                                        {"local4", LOG_LOCAL4},
+                                                                        {"local5", LOG_LOCAL5},
+                                                                        {"local6", LOG_LOCAL6},
+                                                                        {"local7", LOG_LOCAL7}}};
+
+}  // namespace
+
+std::vector<std::string> utf8_arguments(int argc, char** argv) {
+  return {argv + (argc > 0 ? 1 : 0), argv + argc};
+}
+
+void use_binary_stdio() {}
+
+std::optional<std::string> environment(const char* name) {
+  const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read at start-up
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  return std::string(value);
+}
+
+std::optional<fs::path> executable_path() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  return self;
+}
+
+std::tm utc_time(std::time_t when) {
+  std::tm parts{};
+  gmtime_r(&when, &parts);
+  return parts;
+}
+
+bool write_file(const fs::path& file, std::string_view text, fs::perms mode, IfExists if_exists,
+                std::string& error) {
+  const auto raw_mode = static_cast<mode_t>(mode & fs::perms::mask);
+  const int flags =
+      O_WRONLY | O_CREAT | O_CLOEXEC | (if_exists == IfExists::Replace ? O_TRUNC : O_EXCL);
+  const int fd = ::open(file.c_str(), flags, raw_mode);
+  if (fd < 0) {
+    error = "cannot create " + file.string() + ": " + system_error();
+    return false;
+  }
+  ::fchmod(fd, raw_mode);  // the umask must not loosen or tighten what was asked
+  const auto written = ::write(fd, text.data(), text.size());
+  const bool ok = written == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) {
+    std::error_code ec;
+    fs::remove(file, ec);
+    error = "cannot write " + file.string();
+  }
+  return ok;
+}
+
+bool append_to_file(const fs::path& file, std::string_view bytes, std::string& error) {
+  std::error_code ec;
+  if (file.has_parent_path() && !fs::exists(file.parent_path(), ec)) {
+    fs::create_directories(file.parent_path(), ec);
+    fs::permissions(file.parent_path(), fs::perms::owner_all, ec);
+  }
+  // O_NOFOLLOW: a link planted in place of the log does not redirect it; fchmod on every open
+  // keeps it owner-only even if someone loosened it.
+  const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+                        S_IRUSR | S_IWUSR);
+  if (fd < 0) {
+    error = "cannot open " + file.string() + ": " + system_error();
+    return false;
+  }
+  ::fchmod(fd, S_IRUSR | S_IWUSR);
+  const auto written = ::write(fd, bytes.data(), bytes.size());
+  ::close(fd);
+  if (written != static_cast<ssize_t>(bytes.size())) {
+    error = "cannot write " + file.string();
+    return false;
+  }
+  return true;
+}
+
+std::optional<fs::path> user_state_folder() {
+  if (auto state = environment("XDG_STATE_HOME")) return fs::path(*state) / "bccshield";
+  if (auto home = environment("HOME")) return fs::path(*home) / ".local" / "state" / "bccshield";
+  return std::nullopt;
+}
+
+std::optional<fs::path> user_config_folder() {
+  if (auto config = environment("XDG_CONFIG_HOME")) return fs::path(*config) / "bccshield";
+  if (auto home = environment("HOME")) return fs::path(*home) / ".config" / "bccshield";
+  return std::nullopt;
+}
+
+std::optional<int> system_log_facility(std::string_view name) {
+  for (const auto& [known, facility] : kFacilities) {
+    if (name == known) return facility;
+  }
+  return std::nullopt;
+}
+
+int default_system_log_facility() { return LOG_USER; }
+
+void system_log(int facility, std::string_view line) {
+  const std::string message(line);
+  openlog("bccshield-host", LOG_PID, facility);
+  syslog(LOG_INFO, "%s", message.c_str());  // NOLINT(cppcoreguidelines-pro-type-vararg)
+  closelog();
+}
+
+}  // namespace bccshield::platform
