@@ -16,6 +16,9 @@ set(BCCSHIELD_EXTENSION_ID "bccshield@bccshield.org")
 # System-wide configuration: the same path whatever CMAKE_INSTALL_PREFIX is (packages, admins'
 # configuration management and the docs rely on it). Per-user paths follow XDG at run time.
 set(BCCSHIELD_SYSTEM_CONFIG_DIR "/etc/bccshield")
+# Machine state only an admin step writes (the highest accepted policy serial): not under /etc,
+# which configuration management may overwrite, and never under a user's HOME.
+set(BCCSHIELD_SYSTEM_STATE_DIR "/var/lib/bccshield")
 
 # Limits. Requests: the largest frame the host reads (checked before allocating). Replies:
 # Thunderbird refuses host-to-extension messages over 1 MiB. Host timeout: the extension's

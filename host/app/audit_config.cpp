@@ -23,7 +23,8 @@ std::string trimmed(const std::string& text) {
 }  // namespace
 
 std::filesystem::path audit_config_path() {
-  return env_path("BCCSHIELD_AUDIT_CONF").value_or(system_audit_config_file);
+  return env_path("BCCSHIELD_AUDIT_CONF")
+      .value_or(platform::machine_file(platform::MachineFile::AuditConfig));
 }
 
 AuditConfig load_audit_config(const std::filesystem::path& file) {

@@ -84,7 +84,7 @@ std::vector<fs::path> audit_key_candidates() {
     candidates.push_back(*explicit_key);
     return candidates;  // tests and special set-ups name exactly one key
   }
-  candidates.emplace_back(system_audit_key_file);
+  candidates.push_back(platform::machine_file(platform::MachineFile::AuditKey));
   if (auto user = user_key_path(); !user.empty()) candidates.push_back(user);
   return candidates;
 }

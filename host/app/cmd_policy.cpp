@@ -27,7 +27,7 @@ std::string usage() {
              "       bccshield-host policy verify [--public-key FILE] POLICY  (default key: "
              "$BCCSHIELD_POLICY_KEY,\n"
              "                                                                  else ") +
-         system_policy_key_file +
+         platform::machine_file(platform::MachineFile::PolicyKey).string() +
          ")\n"
          "       bccshield-host policy status                             (what the host applies "
          "now)\n"

@@ -57,6 +57,44 @@ std::optional<std::filesystem::path> user_state_folder();
 // ~/.config/bccshield; %LOCALAPPDATA%\BccShield on Windows.
 std::optional<std::filesystem::path> user_config_folder();
 
+// --- machine-wide locations (only an administrator may write them) -----------------------
+
+enum class MachineFile {
+  Policy,        // policy.json (its signature: the same path + ".sig")
+  PolicyKey,     // policy.pub, the installed Ed25519 public key
+  AuditKey,      // audit.key, the organisation's audit pseudonym key (optional)
+  AuditConfig,   // audit.conf (syslog / Event Log forwarding)
+  HostConfig,    // host.conf: which overrides serve mode honours
+  PolicySerial,  // the highest accepted policy serial, written only by an admin step
+};
+// Linux: /etc/bccshield/... and /var/lib/bccshield/policy-serial (cmake/identity.cmake).
+// Windows: the install folder (the executable's folder under Program Files): never C:\etc
+// (any user may create it) nor %ProgramData% (user-writable without ACLs).
+std::filesystem::path machine_file(MachineFile which);
+
+// A value an administrator set for BccShield outside any file: on Windows
+// HKLM\SOFTWARE\Policies\BccShield\<name> (a GPO's natural target), its exact bytes
+// (REG_SZ as UTF-8, REG_BINARY as is); nullopt when absent, and always on POSIX.
+std::optional<std::string> machine_policy_value(std::string_view name);
+
+// True when `file` and every folder above it can be changed only by an administrator: POSIX:
+// owned by root and not writable by group or others (a symbolic link is judged by its target's
+// folders too); Windows: no write access for non-administrator principals. `why` says otherwise.
+bool admin_only(const std::filesystem::path& file, std::string& why);
+
+// True when this process runs with administrator rights (euid 0; an elevated token).
+bool running_as_admin();
+
+// --- which host answered ---------------------------------------------------------------------
+
+// True when `executable` is the system-installed host (Linux: the packaged path; Windows: in the
+// install folder the MSI registered).
+bool is_system_host(const std::filesystem::path& executable);
+// True when Thunderbird found the host through the system registration: Linux: `manifest` (the
+// path it passed as argv[1]) is in a system native-messaging folder, not ~/.mozilla; Windows: no
+// HKCU registration shadows HKLM's.
+bool is_system_manifest(const std::optional<std::filesystem::path>& manifest);
+
 // --- system log ------------------------------------------------------------------------------
 
 // The facility a name selects ("user", "local0" ... "local7", "auth", "authpriv", "daemon"),

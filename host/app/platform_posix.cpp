@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "bccshield/identity.hpp"
 #include "platform.hpp"
 
 namespace bccshield::platform {
@@ -116,6 +117,69 @@ std::optional<fs::path> user_config_folder() {
   if (auto config = environment("XDG_CONFIG_HOME")) return fs::path(*config) / "bccshield";
   if (auto home = environment("HOME")) return fs::path(*home) / ".config" / "bccshield";
   return std::nullopt;
+}
+
+fs::path machine_file(MachineFile which) {
+  switch (which) {
+    case MachineFile::Policy:
+      return system_policy_file;
+    case MachineFile::PolicyKey:
+      return system_policy_key_file;
+    case MachineFile::AuditKey:
+      return system_audit_key_file;
+    case MachineFile::AuditConfig:
+      return system_audit_config_file;
+    case MachineFile::HostConfig:
+      return system_host_config_file;
+    case MachineFile::PolicySerial:
+      return system_policy_serial_file;
+  }
+  return {};
+}
+
+std::optional<std::string> machine_policy_value(std::string_view /*name*/) { return std::nullopt; }
+
+bool admin_only(const fs::path& file, std::string& why) {
+  std::error_code ec;
+  const fs::path target = fs::weakly_canonical(fs::absolute(file, ec), ec);
+  if (ec) {
+    why = "cannot resolve " + file.string();
+    return false;
+  }
+  // The file itself, then every folder up to /: any of them writable by a user lets that user
+  // replace what the host reads.
+  for (fs::path step = target;; step = step.parent_path()) {
+    struct stat info {};
+    if (::lstat(step.c_str(), &info) != 0) {
+      why = "cannot read the owner of " + step.string() + ": " + system_error();
+      return false;
+    }
+    if (info.st_uid != 0) {
+      why = step.string() + " is not owned by root";
+      return false;
+    }
+    const bool sticky_folder = S_ISDIR(info.st_mode) && (info.st_mode & S_ISVTX) != 0;
+    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0 && !(sticky_folder && step != target)) {
+      why = step.string() + " is writable by users other than root";
+      return false;
+    }
+    if (step == step.root_path() || step.parent_path() == step) break;
+  }
+  return true;
+}
+
+bool running_as_admin() { return ::geteuid() == 0; }
+
+bool is_system_host(const fs::path& executable) {
+  std::string ignored;
+  return admin_only(executable, ignored);
+}
+
+bool is_system_manifest(const std::optional<fs::path>& manifest) {
+  // Gecko reads ~/.mozilla/native-messaging-hosts before the system folders: a manifest a user
+  // can change is a user manifest, wherever it is.
+  std::string ignored;
+  return manifest && admin_only(*manifest, ignored);
 }
 
 std::optional<int> system_log_facility(std::string_view name) {

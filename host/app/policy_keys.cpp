@@ -2,6 +2,7 @@
 
 #include "bccshield/identity.hpp"
 #include "key_file.hpp"
+#include "platform.hpp"
 
 namespace bccshield {
 
@@ -38,8 +39,8 @@ std::string secret_key_file_text(const PolicySigningKey& key) {
 std::string public_key_file_text(
     const std::array<unsigned char, crypto_sign_PUBLICKEYBYTES>& public_key) {
   return key_file_text(std::string("# BccShield policy public key (Ed25519): install as ") +
-                           system_policy_key_file + "\n# key id " + public_key_id(public_key) +
-                           "\n",
+                           platform::machine_file(platform::MachineFile::PolicyKey).string() +
+                           "\n# key id " + public_key_id(public_key) + "\n",
                        public_key);
 }
 

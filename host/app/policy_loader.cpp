@@ -30,9 +30,10 @@ PolicyLocation policy_location(const std::optional<fs::path>& explicit_file) {
     location.file = *from_env;
     location.required = true;
   } else {
-    location.file = system_policy_file;
+    location.file = platform::machine_file(platform::MachineFile::Policy);
   }
-  location.public_key = env_path("BCCSHIELD_POLICY_KEY").value_or(fs::path(system_policy_key_file));
+  location.public_key = env_path("BCCSHIELD_POLICY_KEY")
+                            .value_or(platform::machine_file(platform::MachineFile::PolicyKey));
   return location;
 }
 
