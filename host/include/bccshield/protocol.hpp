@@ -24,9 +24,9 @@ struct CheckRecord {
   ComposeType compose_type;
   const Verdict& verdict;  // verdict.keys is set
   const PolicyStatus& policy_status;
-  bool system_host;      // HostIdentity: the audit records these facts, never the paths
-  bool system_manifest;  // (which would name the user)
-  bool overridden;
+  bool system_host = false;      // HostIdentity: the audit records these facts, never the paths
+  bool system_manifest = false;  // (which would name the user)
+  bool overridden = false;
 };
 
 // A user's choice after a check, for the audit edge.
