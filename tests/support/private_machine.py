@@ -61,36 +61,41 @@ class PrivateMachine:
         """The root-owned host.conf that lets serve mode honour BCCSHIELD_* (replies: overridden)."""
         return self.write("host.conf", "allow-environment-overrides = true\n", mode)
 
+    def _mount(self, mounted, source, name, steps):
+        """Steps that show `source` at `mounted`; a missing `mounted` is made by an overlay on its
+        nearest existing folder above (the real folder is never written)."""
+        if not os.path.isdir(mounted):
+            base = os.path.dirname(mounted)
+            while not os.path.isdir(base):
+                base = os.path.dirname(base)
+            upper = os.path.join(self.root, "overlay-" + name, "upper")
+            work = os.path.join(self.root, "overlay-" + name, "work")
+            os.makedirs(os.path.join(upper, os.path.relpath(mounted, base)), exist_ok=True)
+            os.makedirs(work, exist_ok=True)
+            os.chmod(upper, os.stat(base).st_mode & 0o7777)
+            kept = []
+            for index, point in enumerate(_submounts(base)):
+                keep = os.path.join(self.root, f"keep-{name}-{index}")
+                if os.path.isdir(point):
+                    os.makedirs(keep, exist_ok=True)
+                else:
+                    open(keep, "a").close()
+                steps.append(f"mount --bind {shlex.quote(point)} {shlex.quote(keep)}")
+                kept.append((keep, point))
+            steps.append(f"mount -t overlay overlay -o lowerdir={base},upperdir={upper},workdir={work} {base}")
+            steps += [f"mount --bind {shlex.quote(keep)} {shlex.quote(point)}" for keep, point in kept]
+        steps.append(f"mount --bind {shlex.quote(source)} {shlex.quote(mounted)}")
+
     def command(self, args, binds=None):
         """`args` in a private mount namespace with this machine's folders (and each extra
-        {target: source} bind) in place."""
+        {target folder: source folder} bind, e.g. a system native-messaging folder) in place."""
         if not shutil.which("unshare"):
             raise RuntimeError("unshare(1) is needed to give the host a private /etc/bccshield")
         steps = ["set -e"]
-        for target, source, name in (("/etc", self.etc, "etc"), ("/var/lib", self.state, "var-lib")):
-            mounted = os.path.join(target, "bccshield")
-            if not os.path.isdir(mounted):
-                # No folder to bind over: an overlay on `target` whose upper layer has it.
-                upper = os.path.join(self.root, "overlay-" + name, "upper")
-                work = os.path.join(self.root, "overlay-" + name, "work")
-                os.makedirs(os.path.join(upper, "bccshield"), exist_ok=True)
-                os.makedirs(work, exist_ok=True)
-                os.chmod(upper, os.stat(target).st_mode & 0o7777)
-                kept = []
-                for index, point in enumerate(_submounts(target)):
-                    keep = os.path.join(self.root, f"keep-{name}-{index}")
-                    if os.path.isdir(point):
-                        os.makedirs(keep, exist_ok=True)
-                    else:
-                        open(keep, "a").close()
-                    steps.append(f"mount --bind {shlex.quote(point)} {shlex.quote(keep)}")
-                    kept.append((keep, point))
-                steps.append(f"mount -t overlay overlay -o lowerdir={target},upperdir={upper},"
-                             f"workdir={work} {target}")
-                steps += [f"mount --bind {shlex.quote(keep)} {shlex.quote(point)}" for keep, point in kept]
-            steps.append(f"mount --bind {shlex.quote(source)} {mounted}")
-        for target, source in (binds or {}).items():
-            steps.append(f"mount --bind {shlex.quote(source)} {shlex.quote(target)}")
+        self._mount(CONFIG_DIR, self.etc, "etc", steps)
+        self._mount(STATE_DIR, self.state, "var-lib", steps)
+        for index, (target, source) in enumerate((binds or {}).items()):
+            self._mount(target, source, f"bind-{index}", steps)
         namespace = ["unshare", "-m", "--propagation", "private"] if os.geteuid() == 0 else \
             ["unshare", "-r", "-m", "--propagation", "private"]
         return namespace + ["sh", "-c", " && ".join(steps) + ' && exec "$@"', "bccshield-private-machine"] + list(args)
