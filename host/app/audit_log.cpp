@@ -71,7 +71,11 @@ void AuditLog::check(const CheckRecord& record) {
                          {"client", record.client},
                          {"summary", to_json(verdict.summary)},
                          {"policySource", record.policy_status.source},
-                         {"policyStatus", to_string(record.policy_status.state)}};
+                         {"policyStatus", to_string(record.policy_status.state)},
+                         {"policyKeyId", record.policy_status.key_id.value_or("none")},
+                         {"systemHost", record.system_host},
+                         {"systemManifest", record.system_manifest},
+                         {"overridden", record.overridden}};
   pending_.push_back(Pending{std::move(line), verdict.keys});
 }
 

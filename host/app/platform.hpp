@@ -26,6 +26,12 @@ void use_binary_stdio();
 // $name as UTF-8; nullopt when unset or empty (read at start-up, before any thread exists).
 std::optional<std::string> environment(const char* name);
 
+// The names of the variables of this process's environment that start with `prefix`.
+std::vector<std::string> environment_names(std::string_view prefix);
+// Removes $name from this process's environment (start-up only, before any thread exists):
+// serve mode drops the overrides host.conf does not allow, so no later reader can see them.
+void unset_environment(const std::string& name);
+
 // The running executable's own full path, when the OS says (/proc/self/exe, GetModuleFileNameW).
 std::optional<std::filesystem::path> executable_path();
 

@@ -48,6 +48,22 @@ std::optional<std::string> environment(const char* name) {
   return std::string(value);
 }
 
+std::vector<std::string> environment_names(std::string_view prefix) {
+  std::vector<std::string> names;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view variable(*entry);
+    const auto equals = variable.find('=');
+    if (equals != std::string_view::npos && variable.substr(0, equals).starts_with(prefix)) {
+      names.emplace_back(variable.substr(0, equals));
+    }
+  }
+  return names;
+}
+
+void unset_environment(const std::string& name) {
+  ::unsetenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): start-up, single thread
+}
+
 std::optional<fs::path> executable_path() {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);

@@ -16,10 +16,21 @@ constexpr std::array kChoices = {"convert",      "send-anyway",     "cancel",
                                  "auto-convert", "host-error-send", "host-error-cancel"};
 constexpr std::size_t kMaxReasonBytes = 2000;
 
+json optional_string(const std::optional<std::string>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
 json envelope(const HostContext& context, const json& id) {
+  const HostIdentity& host = context.host;
   json reply = {{"protocolVersion", protocol_version},
                 {"hostVersion", host_version},
-                {"policy", to_json(context.policy_status)}};
+                {"policy", to_json(context.policy_status, context.policy)},
+                {"host",
+                 {{"path", optional_string(host.path)},
+                  {"manifest", optional_string(host.manifest)},
+                  {"systemHost", host.system_host},
+                  {"systemManifest", host.system_manifest},
+                  {"overridden", host.overridden}}}};
   if (!id.is_null()) reply["id"] = id;
   return reply;
 }
@@ -65,7 +76,9 @@ json handle_check(const json& request, HostContext& context) {
   if (context.audit != nullptr) {
     std::string client = client_of(request);
     if (client.empty()) client = "unknown";
-    context.audit->check({check_id, client, draft.type, verdict, context.policy_status});
+    context.audit->check({check_id, client, draft.type, verdict, context.policy_status,
+                          context.host.system_host, context.host.system_manifest,
+                          context.host.overridden});
   }
   return result;
 }

@@ -55,6 +55,35 @@ TEST_F(Protocol, HelloNamesTheHostAndPolicy) {
   EXPECT_EQ(reply["policy"]["source"], "built-in");
 }
 
+TEST_F(Protocol, EveryReplySaysWhichHostAnsweredAndTheStrictestAction) {
+  context_.host = {.path = "/usr/bin/bccshield-host",
+                   .manifest = "/home/u/.mozilla/native-messaging-hosts/org.bccshield.host.json",
+                   .system_host = true,
+                   .system_manifest = false,
+                   .overridden = true};
+  context_.policy = Policy::strict();
+  context_.policy_status.state = PolicyState::Strict;
+  for (const char* body : {R"({"protocolVersion":2,"type":"hello"})", R"({"type":"hello"})",
+                           R"({"protocolVersion":2,"type":"nonsense"})", "[]"}) {
+    const json reply = ask(body);
+    EXPECT_EQ(reply["host"], (json{{"path", "/usr/bin/bccshield-host"},
+                                   {"manifest", *context_.host.manifest},
+                                   {"systemHost", true},
+                                   {"systemManifest", false},
+                                   {"overridden", true}}))
+        << body;
+    EXPECT_EQ(reply["policy"]["strictestAction"], "block") << body;
+    EXPECT_EQ(reply["policy"]["status"], "strict") << body;
+    EXPECT_TRUE(reply["policy"]["keyId"].is_null()) << body;
+  }
+  context_.host = {};
+  context_.policy = Policy::defaults();
+  const json reply = ask_current({{"type", "hello"}});
+  EXPECT_TRUE(reply["host"]["path"].is_null());
+  EXPECT_TRUE(reply["host"]["manifest"].is_null());
+  EXPECT_EQ(reply["policy"]["strictestAction"], "warn");
+}
+
 TEST_F(Protocol, CheckReturnsTheVerdictAndAuditsIt) {
   json request = {{"type", "check"}, {"id", "c1"}, {"client", "thunderbird/153"}};
   request["draft"] = {{"from", "me@corp.example"}, {"to", json::array()}};

@@ -1,8 +1,10 @@
 #pragma once
 // The organisation's policy: what counts as internal, the thresholds, what each rule does.
 
+#include <cstdint>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,9 +30,23 @@ struct Policy {
   std::map<std::string, int, std::less<>> large_audience_addresses;  // recipient key -> audience
   std::map<std::string, RuleSettings, std::less<>> rules;  // every rule id present after loading
   RewriteStrategy rewrite_strategy = RewriteStrategy::Self;
+  // Signed-policy freshness (docs/ADMIN.md): the edge refuses a serial below the highest one an
+  // admin installed, and a policy whose notAfter has passed.
+  std::optional<std::int64_t> serial;       // >= 1
+  std::optional<std::string> not_after;     // "2027-01-31T23:59:59Z", as written
+  std::optional<std::int64_t> not_after_s;  // the same instant, seconds since 1970 (UTC)
 
   static Policy defaults();
+  // What applies when a key is installed but the policy cannot be trusted: the defaults with
+  // every rule's action `block` (DESIGN: failure semantics).
+  static Policy strict();
 };
+
+// The strictest action any rule of `policy` can produce.
+Action strictest_action(const Policy& policy);
+
+// "YYYY-MM-DDTHH:MM:SSZ" (ISO-8601, UTC, no fraction) as seconds since 1970; nullopt otherwise.
+std::optional<std::int64_t> parse_utc_timestamp(std::string_view text);
 
 // A policy that breaks the schema. `field` is a JSON pointer ("/rules/exposed-parties/action").
 class PolicyError : public std::runtime_error {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,9 @@ struct CheckRecord {
   ComposeType compose_type;
   const Verdict& verdict;  // verdict.keys is set
   const PolicyStatus& policy_status;
+  bool system_host = false;      // HostIdentity: the audit records these facts, never the paths
+  bool system_manifest = false;  // (which would name the user)
+  bool overridden = false;
 };
 
 // A user's choice after a check, for the audit edge.
@@ -44,7 +48,17 @@ struct AuditSink {
   virtual ~AuditSink() = default;
 };
 
+// Which host answered and how it was found (every reply's `host`, PROTOCOL.md).
+struct HostIdentity {
+  std::optional<std::string> path;      // the executable, when the OS says
+  std::optional<std::string> manifest;  // argv[1] as Thunderbird passed it
+  bool system_host = false;             // installed where only an administrator can write
+  bool system_manifest = false;         // found through the system registration
+  bool overridden = false;              // an environment override was honoured (host.conf)
+};
+
 struct HostContext {
+  HostIdentity host;
   Policy policy = Policy::defaults();
   PolicyStatus policy_status;
   std::function<std::string()> new_check_id;  // unique id for a check
