@@ -15,8 +15,10 @@ using nlohmann::json;
 constexpr std::array kRuleIds = {rule_exposed_parties, rule_reply_exposure, rule_large_alias,
                                  rule_unparsable_recipient};
 constexpr std::array kTopLevelKeys = {
-    "version", "internalDomains", "minExposedParties", "consumerDomains", "largeAudienceAddresses",
-    "rules",   "rewriteStrategy"};
+    "version",         "internalDomains",        "minExposedParties",
+    "consumerDomains", "largeAudienceAddresses", "rules",
+    "rewriteStrategy", "auditAllowedRecipients", "auditRetentionDays"};
+constexpr int kMaxAuditRetentionDays = 3650;
 constexpr int kMinExposedPartiesLimit = 2;
 constexpr int kMaxExposedPartiesLimit = 100000;
 constexpr int kMaxAudience = 10000000;
@@ -218,6 +220,12 @@ Policy policy_from_json(const json& document) {
       read_rules(value, policy);
     } else if (key == "rewriteStrategy") {
       policy.rewrite_strategy = parse_strategy(value, pointer);
+    } else if (key == "auditAllowedRecipients") {
+      if (!value.is_boolean())
+        throw PolicyError(pointer, std::string("must be true or false, not ") + type_name(value));
+      policy.audit_allowed_recipients = value.get<bool>();
+    } else if (key == "auditRetentionDays") {
+      policy.audit_retention_days = require_int(value, pointer, 1, kMaxAuditRetentionDays);
     } else {
       unknown_key("", key, kTopLevelKeys);
     }
@@ -245,7 +253,9 @@ json policy_to_json(const Policy& policy) {
           {"consumerDomains", policy.extra_consumer_domains},
           {"largeAudienceAddresses", policy.large_audience_addresses},
           {"rules", rules},
-          {"rewriteStrategy", to_string(policy.rewrite_strategy)}};
+          {"rewriteStrategy", to_string(policy.rewrite_strategy)},
+          {"auditAllowedRecipients", policy.audit_allowed_recipients},
+          {"auditRetentionDays", policy.audit_retention_days}};
 }
 
 }  // namespace bccshield
