@@ -393,6 +393,9 @@ std::size_t verify_file(const std::string& name, std::istream& in, const AuditSe
   };
   while (std::getline(in, line)) {
     ++number;
+    // A syslog prefix ("Nov 27 08:00:00 pc bccshield-host[42]: ") is not part of the line.
+    if (const auto brace = line.find('{'); brace != std::string::npos && brace != 0)
+      line.erase(0, brace);
     const auto chained = split_chained_line(line);
     if (!chained) {
       report("carries no chain (edited, or written without an audit key or by an older host)");
