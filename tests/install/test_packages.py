@@ -212,7 +212,7 @@ class RpmPackage(ConfigureScriptChecks, unittest.TestCase):
         """The %post scriptlet, as rpm runs it (/bin/sh; rpm passes the install count)."""
         scripts = subprocess.run(["rpm", "-qp", "--scripts", self.rpm], check=True, capture_output=True,
                                  text=True).stdout
-        match = re.search(r"^postinstall scriptlet \(using /bin/sh\):\n(.*?)(?=^\S.* scriptlet|\Z)", scripts,
+        match = re.search(r"^postinstall scriptlet \(using /bin/sh\):\n(.*?)(?=^\S[^\n]* scriptlet \(|\Z)", scripts,
                           re.S | re.M)
         self.assertIsNotNone(match, scripts)
         return match.group(1)
