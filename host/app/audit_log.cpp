@@ -272,10 +272,12 @@ void AuditLog::check(const CheckRecord& record) {
                          {"summary", to_json(verdict.summary)},
                          {"policySource", record.policy_status.source},
                          {"policyStatus", to_string(record.policy_status.state)}};
+  pending_.push_back(Pending{std::move(line), verdict.keys});
+
   // Data minimisation: an allowed message is counted, its recipients are not named (unless the
   // policy asks for them, auditAllowedRecipients).
-  const bool name_recipients = verdict.decision != Action::Allow || settings_.allowed_recipients;
-  pending_.push_back(Pending{std::move(line), name_recipients ? verdict.keys : std::nullopt});
+  if (verdict.decision == Action::Allow && !settings_.allowed_recipients)
+    pending_.back().keys.reset();
 }
 
 void AuditLog::host_errors(const HostErrorReport& report) {

@@ -12,13 +12,15 @@ namespace {
 
 using nlohmann::json;
 
+// The audit log's keys (docs/ADMIN.md), kept apart so that the list of the other keys stays as it
+// was.
+constexpr std::array kAuditKeys = {"auditAllowedRecipients", "auditRetentionDays"};
+constexpr int kMaxAuditRetentionDays = 3650;
 constexpr std::array kRuleIds = {rule_exposed_parties, rule_reply_exposure, rule_large_alias,
                                  rule_unparsable_recipient};
 constexpr std::array kTopLevelKeys = {
-    "version",         "internalDomains",        "minExposedParties",
-    "consumerDomains", "largeAudienceAddresses", "rules",
-    "rewriteStrategy", "auditAllowedRecipients", "auditRetentionDays"};
-constexpr int kMaxAuditRetentionDays = 3650;
+    "version", "internalDomains", "minExposedParties", "consumerDomains", "largeAudienceAddresses",
+    "rules",   "rewriteStrategy"};
 constexpr int kMinExposedPartiesLimit = 2;
 constexpr int kMaxExposedPartiesLimit = 100000;
 constexpr int kMaxAudience = 10000000;
@@ -227,7 +229,9 @@ Policy policy_from_json(const json& document) {
     } else if (key == "auditRetentionDays") {
       policy.audit_retention_days = require_int(value, pointer, 1, kMaxAuditRetentionDays);
     } else {
-      unknown_key("", key, kTopLevelKeys);
+      std::vector<std::string_view> known(kTopLevelKeys.begin(), kTopLevelKeys.end());
+      known.insert(known.end(), kAuditKeys.begin(), kAuditKeys.end());  // hints for them too
+      unknown_key("", key, known);
     }
   }
   return policy;
@@ -253,9 +257,7 @@ json policy_to_json(const Policy& policy) {
           {"consumerDomains", policy.extra_consumer_domains},
           {"largeAudienceAddresses", policy.large_audience_addresses},
           {"rules", rules},
-          {"rewriteStrategy", to_string(policy.rewrite_strategy)},
-          {"auditAllowedRecipients", policy.audit_allowed_recipients},
-          {"auditRetentionDays", policy.audit_retention_days}};
+          {"rewriteStrategy", to_string(policy.rewrite_strategy)}};
 }
 
 }  // namespace bccshield
