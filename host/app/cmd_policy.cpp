@@ -36,6 +36,7 @@ std::string usage() {
          "serial)\n"
          "       bccshield-host policy thunderbird add --file F --xpi-url URL [--state S] "
          "[--extension-id ID]\n"
+         "           [--lock-on-host-error block|ask]\n"
          "       bccshield-host policy thunderbird remove --file F [--state S] [--extension-id ID]";
 }
 
@@ -278,7 +279,9 @@ int thunderbird(const Arguments& arguments) {
       "state", po::value<std::string>(),
       "where add records what it changed, so remove undoes exactly that")(
       "extension-id", po::value<std::string>()->default_value(default_extension_id),
-      "the extension id");
+      "the extension id")("lock-on-host-error", po::value<std::string>(),
+                          "add: lock the extension's onHostError setting to block or ask "
+                          "(3rdparty managed storage); without it, no lock");
   const Arguments rest(arguments.begin() + 1, arguments.end());
   const auto values = parse_arguments(rest, options, {}, usage());
   if (!values) return wants_help(rest) ? exit_ok : exit_usage;
@@ -296,6 +299,13 @@ int thunderbird(const Arguments& arguments) {
       return exit_usage;
     }
     request.xpi_url = (*values)["xpi-url"].as<std::string>();
+    if (values->count("lock-on-host-error") != 0) {
+      request.lock_on_host_error = (*values)["lock-on-host-error"].as<std::string>();
+      if (request.lock_on_host_error != "block" && request.lock_on_host_error != "ask") {
+        print_error("--lock-on-host-error must be block or ask");
+        return exit_usage;
+      }
+    }
     ok = add_thunderbird_extension_policy(request, message);
   } else {
     ok = remove_thunderbird_extension_policy(request, message);

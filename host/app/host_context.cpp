@@ -51,6 +51,7 @@ HostRuntime make_host_runtime(const std::optional<std::filesystem::path>& policy
   if (with_audit) {
     if (auto path = default_audit_log_path()) {
       runtime.audit_log = std::make_unique<AuditLog>(*path);
+      runtime.audit_log->apply_policy(runtime.context.policy);  // minimisation, retention
       runtime.context.audit = runtime.audit_log.get();
     }
   }

@@ -12,6 +12,10 @@ namespace {
 
 using nlohmann::json;
 
+// The audit log's keys (docs/ADMIN.md), kept apart so that the list of the other keys stays as it
+// was.
+constexpr std::array kAuditKeys = {"auditAllowedRecipients", "auditRetentionDays"};
+constexpr int kMaxAuditRetentionDays = 3650;
 constexpr std::array kRuleIds = {rule_exposed_parties, rule_reply_exposure, rule_large_alias,
                                  rule_unparsable_recipient};
 constexpr std::array kTopLevelKeys = {"version",
@@ -295,8 +299,16 @@ Policy policy_from_json(const json& document) {
       read_rules(value, policy);
     } else if (key == "rewriteStrategy") {
       policy.rewrite_strategy = parse_strategy(value, pointer);
+    } else if (key == "auditAllowedRecipients") {
+      if (!value.is_boolean())
+        throw PolicyError(pointer, std::string("must be true or false, not ") + type_name(value));
+      policy.audit_allowed_recipients = value.get<bool>();
+    } else if (key == "auditRetentionDays") {
+      policy.audit_retention_days = require_int(value, pointer, 1, kMaxAuditRetentionDays);
     } else {
-      unknown_key("", key, kTopLevelKeys);
+      std::vector<std::string_view> known(kTopLevelKeys.begin(), kTopLevelKeys.end());
+      known.insert(known.end(), kAuditKeys.begin(), kAuditKeys.end());  // hints for them too
+      unknown_key("", key, known);
     }
   }
   return policy;

@@ -28,6 +28,10 @@ struct Policy {
   int min_exposed_parties = 8;
   std::vector<std::string> extra_consumer_domains;  // normalised, added to the built-in list
   std::map<std::string, int, std::less<>> large_audience_addresses;  // recipient key -> audience
+  // The audit log (docs/ADMIN.md): recipient hashes of allowed checks only when asked (counts
+  // otherwise), and how long the rotated logs are kept.
+  bool audit_allowed_recipients = false;
+  int audit_retention_days = 365;
   std::map<std::string, RuleSettings, std::less<>> rules;  // every rule id present after loading
   RewriteStrategy rewrite_strategy = RewriteStrategy::Self;
   // Signed-policy freshness (docs/ADMIN.md): the edge refuses a serial below the highest one an

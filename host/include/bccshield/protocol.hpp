@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bccshield/draft.hpp"
 #include "bccshield/identity.hpp"  // max_reply_bytes
@@ -37,9 +38,25 @@ struct ReportRecord {
   const std::string& client;  // may be empty
 };
 
+// A user's choice after a host error, when no check could run (report kind "host-error"):
+// the extension queued it and delivers it once the host answers again.
+struct HostErrorEntry {
+  std::string choice;  // host-error-send | host-error-cancel | host-error-convert
+  std::string at;      // when the user chose, as the extension saw it (ISO-8601 UTC)
+  std::string error;   // the host error: not-installed, timeout, crashed, an error name ...
+  int visible_recipients = 0;
+};
+
+struct HostErrorReport {
+  const std::vector<HostErrorEntry>& entries;
+  int dropped;                // entries the extension could not keep (its queue was full)
+  const std::string& client;  // may be empty
+};
+
 struct AuditSink {
   virtual void check(const CheckRecord& record) = 0;
   virtual void report(const ReportRecord& record) = 0;
+  virtual void host_errors(const HostErrorReport& report) = 0;
   AuditSink() = default;
   AuditSink(const AuditSink&) = delete;
   AuditSink& operator=(const AuditSink&) = delete;
