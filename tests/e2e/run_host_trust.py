@@ -15,6 +15,9 @@ and block stays block on a host error.
   `report` of kind `host-error` once a host answers again.
 - options-shown: without IT expectations, the options page shows which host answered and that
   it came through a per-user manifest (shown, not refused).
+- it-locks: the enterprise policies docs/ADMIN.md tells IT to set (DisableSafeMode,
+  BlockAboutConfig, Preferences, 3rdparty onHostError) are in force in this Thunderbird, and
+  the native-messaging size pref is not lockable through Preferences (as the doc says).
 
 The host must speak the issue-11 contract (PROTOCOL.md); tests/e2e/contract_host.py does, for
 runs before the real host does. Screenshots of every new popup and options line go to --artifacts.
@@ -219,11 +222,47 @@ def scenario_options_shown(ctx):
     print(f"    screenshot: {shot}", flush=True)
 
 
+NATIVE_LIMIT_PREF = "webextensions.native-messaging.max-input-message-bytes"
+IT_LOCKS = {
+    "DisableSafeMode": True, "BlockAboutConfig": True,
+    "Preferences": {NATIVE_LIMIT_PREF: {"Value": 1048576, "Status": "locked"},
+                    "mail.compose.warn_public_recipients.threshold": {"Value": 15, "Status": "locked"}},
+    "3rdparty": {"Extensions": {EXTENSION_ID: {"onHostError": "block"}}},
+}
+
+
+def scenario_it_locks(ctx):
+    """The locks docs/ADMIN.md tells IT to set do what it says in this Thunderbird (and the one that cannot)."""
+    state = ctx.tb.js("""
+const [pref, resolve] = arguments;
+resolve({ version: Services.appinfo.version, status: Services.policies.status,
+          active: Object.keys(Services.policies.getActivePolicies() || {}).sort(),
+          safeModeAllowed: Services.policies.isAllowed("safeMode"),
+          mailLocked: Services.prefs.prefIsLocked("mail.compose.warn_public_recipients.threshold"),
+          nativeLimitLocked: Services.prefs.prefIsLocked(pref),
+          nativeLimitSet: Services.prefs.getPrefType(pref) !== Services.prefs.PREF_INVALID });
+""", NATIVE_LIMIT_PREF)
+    print(f"    {state}", flush=True)
+    check(state["status"] == 1, f"enterprise policies not active: {state}")  # Ci.nsIEnterprisePolicies.ACTIVE
+    check({"3rdparty", "BlockAboutConfig", "DisableSafeMode", "Preferences"} <= set(state["active"]), f"{state['active']}")
+    check(state["safeModeAllowed"] is False, "DisableSafeMode does not disable safe mode")
+    check(state["mailLocked"], "Preferences does not lock a mail. pref")
+    # Thunderbird's Preferences policy accepts only listed prefixes (policy-templates README,
+    # "Preferences"); webextensions. is not one: the native-messaging limit cannot be locked
+    # this way. docs/ADMIN.md says so; this fails (and the doc must change) the day it can.
+    check(not state["nativeLimitLocked"] and not state["nativeLimitSet"],
+          f"the Preferences policy now sets {NATIVE_LIMIT_PREF}: update docs/ADMIN.md")
+    page = actions.options_page(ctx.tb, "return [...document.querySelectorAll('input[name=onHostError]')]"
+                                        ".map(r => [r.value, r.checked, r.disabled]);")
+    check(page == [["ask", False, True], ["block", True, True], ["allow", False, True]], f"onHostError not locked: {page}")
+
+
 GROUPS = [
     ("en-US", TRUST_POLICIES, [("shadow", scenario_shadow)]),
     ("fr", TRUST_POLICIES, [("shadow-fr", scenario_shadow_fr)]),
     ("en-US", None, [("options-shown", scenario_options_shown), ("block-crash", scenario_block_crash),
                      ("host-error-audited", scenario_host_error_audited)]),
+    ("en-US", IT_LOCKS, [("it-locks", scenario_it_locks)]),
 ]
 
 
