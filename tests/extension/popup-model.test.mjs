@@ -106,7 +106,7 @@ test("untrusted host: which expectation failed, in the popup (en, fr)", () => {
   assert.equal(model.headline, "The check was not used: the program that answered is not the one your organisation expects.");
   assert.deepEqual(model.notes.slice(0, 2), [
     "The policy is signed with another key: expected 3f2a9c0d41e7b6a8, got 00112233aabbccdd.",
-    "A personal copy of the check program's registration (/home/u/.mozilla/native-messaging-hosts/org.bccshield.host.json) hides the one your organisation installed.",
+    "The check program was found through a personal registration (/home/u/.mozilla/native-messaging-hosts/org.bccshield.host.json), not the one installed for the whole computer.",
   ]);
   const french = buildPopupModel({ mode: "hostError", hostError, onHostError: "ask", draft, rewrite: { strategy: "self", to: [FROM], cc: [], bcc: draft.to } }, fr);
   assert.match(french.headline, /^La vérification n'a pas été retenue/);
@@ -115,5 +115,5 @@ test("untrusted host: which expectation failed, in the popup (en, fr)", () => {
 
 test("a warning from a host found through a user manifest says so (not refused)", () => {
   const model = buildPopupModel({ mode: "warn", ...tourismCase(27, 3), trust: { problems: [{ check: "userManifest", got: "/home/u/m.json" }] } }, en);
-  assert.ok(model.notes.includes("A personal copy of the check program's registration (/home/u/m.json) hides the one your organisation installed."));
+  assert.ok(model.notes.includes("The check program was found through a personal registration (/home/u/m.json), not the one installed for the whole computer."));
 });
