@@ -81,3 +81,18 @@ test("strings are cut to 64 bytes (the wire limit)", async () => {
   assert.ok(new TextEncoder().encode(stored.error).length <= 64);
   assert.equal(stored.visibleRecipients, 0);
 });
+
+test("an entry the host would refuse (storage edited) is counted as dropped, not sent, not kept", async () => {
+  const local = memoryStorage({ hostErrorQueue: { entries: [
+    { seq: 0, choice: "host-error-send", at: "2026-12-02T01:02:03Z", error: "crashed", visibleRecipients: 3 },
+    { seq: 1, choice: "send-anyway", at: "2026-12-02T01:02:03Z", error: "crashed", visibleRecipients: 3 },
+    { seq: 2, choice: "host-error-cancel", at: "yesterday", error: "a b", visibleRecipients: 1 },
+  ], dropped: 1, next: 3 } });
+  const queue = createHostErrorQueue({ local, now: () => at });
+  await queue.add({ choice: "host-error-cancel", error: "bad name!", visibleRecipients: 2 });
+  const sent = [];
+  assert.equal(await queue.flush(async (batch) => { sent.push(batch); return { recorded: true }; }), 2);
+  assert.deepEqual(sent[0].entries.map((e) => [e.choice, e.error]), [["host-error-send", "crashed"], ["host-error-cancel", "unknown"]]);
+  assert.equal(sent[0].dropped, 3);
+  assert.deepEqual(await queue.pending(), { entries: [], dropped: 0 });
+});

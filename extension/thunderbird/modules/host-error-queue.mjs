@@ -22,6 +22,17 @@ function clip(text) {
   return value;
 }
 
+/** What the host accepts for `choice` and `error` (PROTOCOL.md: letters, digits, . _ -). */
+const TOKEN = /^[A-Za-z0-9._-]{1,64}$/;
+const CHOICES = ["host-error-send", "host-error-cancel", "host-error-convert"];
+const AT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/** An entry the host would refuse (storage edited, older format) would block the whole queue. */
+function acceptable(entry) {
+  return CHOICES.includes(entry?.choice) && TOKEN.test(String(entry?.error ?? "")) && AT.test(String(entry?.at ?? "")) &&
+    Number.isInteger(entry?.visibleRecipients) && entry.visibleRecipients >= 0;
+}
+
 /** "2026-12-02T01:02:03Z": UTC, whole seconds. */
 export function isoSecond(ms) {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -67,7 +78,7 @@ export function createHostErrorQueue({ local, max = HOST_ERROR_QUEUE_MAX, now = 
             seq: state.next,
             choice: clip(choice),
             at: isoSecond(now()),
-            error: clip(error),
+            error: TOKEN.test(clip(error)) ? clip(error) : "unknown",
             visibleRecipients: Number.isInteger(visibleRecipients) && visibleRecipients >= 0 ? visibleRecipients : 0,
           });
           state.next += 1;
@@ -94,9 +105,12 @@ export function createHostErrorQueue({ local, max = HOST_ERROR_QUEUE_MAX, now = 
             return 0;
           }
           const batch = state.entries.slice(0, max);
+          // Unacceptable entries go with this report, as dropped (never sent, never kept).
+          const unacceptable = batch.filter((entry) => !acceptable(entry)).length;
+          const entries = batch.filter(acceptable).map(({ seq, ...entry }) => entry);
           let result;
           try {
-            result = await send({ entries: batch.map(({ seq, ...entry }) => entry), dropped: state.dropped });
+            result = await send({ entries, dropped: state.dropped + unacceptable });
           } catch {
             return 0;
           }
@@ -110,7 +124,7 @@ export function createHostErrorQueue({ local, max = HOST_ERROR_QUEUE_MAX, now = 
             current.dropped = Math.max(0, current.dropped - state.dropped);
             await write(current);
           });
-          return batch.length;
+          return entries.length;
         } finally {
           flushing = null;
         }
