@@ -29,6 +29,8 @@ function showTrust(status) {
   const trust = status?.trust ?? { problems: [], untrusted: false };
   document.getElementById("trustUntrusted").hidden = !trust.untrusted;
   listInto("trustProblems", trustLines(trust.problems, t));
+  // Refused: red and bold; only shown (IT set no expectation): a plain note.
+  document.getElementById("trustProblems").className = trust.untrusted ? "warning" : "notice";
   const host = status?.host ?? null;
   const text = (value) => (value === null || value === undefined || value === "" ? t("optionsTrustUnknown") : String(value));
   const yesNo = (value) => (value === true ? t("optionsTrustYes") : value === false ? t("optionsTrustNo") : t("optionsTrustUnknown"));
