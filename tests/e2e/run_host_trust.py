@@ -113,9 +113,23 @@ resolve(true);
     return path
 
 
+# The host calls a manifest "system" when only root can change it (root-owned, no group/other
+# write up to /). The tests run as root, so the harness's scratch HOME is root's: make the
+# per-user manifest and its folder belong to an ordinary user, as they do on a real machine.
+ORDINARY_USER = 65534  # nobody
+
+
+def user_owned_manifest(tb):
+    if os.geteuid() == 0:
+        folder = os.path.dirname(tb.host_manifest_path)
+        for path in (os.path.dirname(folder), folder, tb.host_manifest_path):
+            os.chown(path, ORDINARY_USER, ORDINARY_USER)
+
+
 def shadow(ctx, lang):
     """IT expects a policy key; the host answers through a per-user manifest: refused, said, nothing sent."""
     tb, text = ctx.tb, messages(lang)
+    user_owned_manifest(tb)
     user_manifest = say(text["popupTrustUserManifest"], "", tb.host_manifest_path)
     key_line = say(text["popupTrustPolicyKeyId"], EXPECTED_KEY_ID, text["popupTrustNone"])
     page = actions.options_page(tb, TRUST_STATE)
@@ -212,6 +226,7 @@ def scenario_host_error_audited(ctx):
 def scenario_options_shown(ctx):
     """No IT expectation: the options page shows which host answered, through a per-user manifest."""
     tb, text = ctx.tb, messages("en")
+    user_owned_manifest(tb)
     page = actions.options_page(tb, TRUST_STATE)
     check(page and "error" not in page, f"options page: {page}")
     print(f"    options: {page['problems']} {page['facts']}", flush=True)
