@@ -380,7 +380,8 @@ class AuditChain(unittest.TestCase):
         # Concurrent host processes append to one log: the chain stays one chain.
         procs = []
         for i in range(6):
-            procs.append(subprocess.Popen([HOST, "/x/org.bccshield.host.json", "bccshield@bccshield.org"],
+            procs.append(subprocess.Popen(cls.s.machine.command([HOST, "/x/org.bccshield.host.json",
+                                                                 "bccshield@bccshield.org"]),
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                           env=cls.s.env))
         for i, proc in enumerate(procs):
