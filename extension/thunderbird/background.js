@@ -12,6 +12,8 @@ import { CHOICES } from "./modules/constants.mjs";
 import { HOST_NAME } from "./modules/identity.mjs";
 import { createPortTransport } from "./modules/native-port.mjs";
 import { versionMismatchNote } from "./modules/host-version.mjs";
+import { createBuiltinEngine } from "./modules/builtin-engine.mjs";
+import { createEngineChoice, createHostMemory, loadManagedPolicy } from "./modules/engine-choice.mjs";
 
 const translator = createTranslator(
   (key, substitutions) => messenger.i18n.getMessage(key, substitutions),
@@ -36,9 +38,23 @@ function clientName() {
 // starts afresh.
 const transport = createPortTransport({ connectNative: (name) => messenger.runtime.connectNative(name) });
 
-messenger.windows.onCreated.addListener((window) => {
-  if (window.type === "messageCompose") {
+// The engine inside the XPI: imported and instantiated on first use, once per background wake
+// (an MV3 background is suspended when idle and starts afresh on the next event).
+const builtinEngine = createBuiltinEngine();
+const hostMemory = createHostMemory(messenger.storage);
+/** storage.local key of which engine decided the last check (options page); no addresses. */
+const LAST_CHECK_KEY = "lastCheck";
+
+messenger.windows.onCreated.addListener(async (window) => {
+  if (window.type !== "messageCompose") {
+    return;
+  }
+  const { values } = await currentSettings();
+  if (values.engine !== "builtin") {
     transport.warm(HOST_NAME);
+  }
+  if (values.engine === "builtin" || (values.engine === "auto" && !(await hostMemory.answeredBefore()))) {
+    builtinEngine.warm();
   }
 });
 messenger.windows.onRemoved.addListener(async () => {
@@ -123,8 +139,17 @@ function currentSettings() {
   settingsPromise ??= loadSettings(messenger.storage);
   return settingsPromise;
 }
-messenger.storage.onChanged.addListener(() => {
+let managedPolicyPromise = null;
+function currentManagedPolicy() {
+  managedPolicyPromise ??= loadManagedPolicy(messenger.storage);
+  return managedPolicyPromise;
+}
+messenger.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && Object.keys(changes).every((key) => key === LAST_CHECK_KEY)) {
+    return;
+  }
   settingsPromise = null;
+  managedPolicyPromise = null;
 });
 
 const guard = createSendGuard({
@@ -133,6 +158,16 @@ const guard = createSendGuard({
   readOriginal: async (messageId) => originalFromMessageHeader(await messenger.messages.get(messageId)),
   sendNativeMessage: (name, message) => transport.send(name, message),
   clientName,
+  chooseEngine: ({ hostClient, settings }) => createEngineChoice({
+    host: hostClient,
+    builtin: builtinEngine,
+    memory: hostMemory,
+    values: settings.values,
+    managedPolicy: currentManagedPolicy,
+  }),
+  decided: ({ engine, hostVersion, policy }) => {
+    messenger.storage.local.set({ [LAST_CHECK_KEY]: { engine, hostVersion, policy, at: Date.now() } }).catch(() => {});
+  },
   ask: (input) => openPopup(input, true),
   inform: (input) => {
     openPopup(input, false).catch((error) => record({ event: "inform-failed", error: String(error) }));
@@ -155,12 +190,16 @@ messenger.runtime.onMessage.addListener((message) => {
       // onBeforeSend promise) alive however long the user thinks.
       return Promise.resolve(true);
     case "hostStatus":
-      return loadSettings(messenger.storage).then((settings) =>
-        createHostClient({
+      return loadSettings(messenger.storage).then((settings) => settings.values.engine === "builtin"
+        ? { found: false, notUsed: true }
+        : createHostClient({
           sendNativeMessage: (name, request) => messenger.runtime.sendNativeMessage(name, request),
           timeoutMs: settings.values.hostTimeoutMs,
         }).hello().then(
-          (hello) => ({ found: true, ...hello }),
+          (hello) => {
+            hostMemory.noteAnswered();
+            return { found: true, ...hello };
+          },
           (error) => ({
             found: false,
             kind: error.kind ?? "failed",
@@ -168,6 +207,15 @@ messenger.runtime.onMessage.addListener((message) => {
             hostVersion: error.details?.hostVersion,
           }),
         ));
+    case "engineStatus":
+      // The built-in engine's version and IT's policy as it would apply it; the last check.
+      return (async () => {
+        const stored = await messenger.storage.local.get(LAST_CHECK_KEY).catch(() => ({}));
+        const builtin = await Promise.all([builtinEngine.info(), builtinEngine.policyStatus(await currentManagedPolicy())])
+          .then(([info, policy]) => ({ ok: true, version: info.hostVersion, policy }))
+          .catch((error) => ({ ok: false, message: String(error?.message ?? error) }));
+        return { lastCheck: stored?.[LAST_CHECK_KEY] ?? null, builtin };
+      })();
     case "journal":
       return Promise.resolve(journal);
     default:

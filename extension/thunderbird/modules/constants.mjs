@@ -23,6 +23,10 @@ export const DEFAULT_SETTINGS = Object.freeze({
   onHostError: "ask",
   // Host call timeout in milliseconds.
   hostTimeoutMs: HOST_TIMEOUT_MS,
+  // Who decides (engine-choice.mjs): "auto" | "host" | "builtin".
+  engine: "auto",
 });
 
 export const ON_HOST_ERROR_VALUES = ["ask", "block", "allow"];
+
+export const ENGINE_VALUES = Object.freeze(["auto", "host", "builtin"]);

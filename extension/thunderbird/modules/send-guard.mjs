@@ -20,6 +20,11 @@ import { applyChoice, buttonsFor, fallbackRewrite } from "./verdict.mjs";
  * @param {(input: object) => void} deps.inform non-blocking notice
  * @param {(event: object) => void} [deps.record] diagnostics (timings)
  * @param {() => number} [deps.now]
+ * @param {(input: {hostClient: object, settings: object}) => {check: Function}} [deps.chooseEngine]
+ *   who decides (engine-choice.mjs); without it the host does. An answer with `engine: "builtin"`
+ *   is never reported (no audit log without the host).
+ * @param {(info: {engine: string, hostVersion: string, policy: object|null}) => void} [deps.decided]
+ *   which engine decided the last check (options page)
  */
 export function createSendGuard(deps) {
   const now = deps.now ?? (() => performance.now());
@@ -43,7 +48,7 @@ export function createSendGuard(deps) {
   }
 
   function report(client, checkId, choice, reason = "") {
-    if (!checkId) {
+    if (!client || !checkId) {
       return;
     }
     client.report(checkId, choice, reason).catch((error) => {
@@ -77,24 +82,30 @@ export function createSendGuard(deps) {
   async function decide(details, started) {
     const settings = await deps.loadSettings();
     const clientName = deps.clientName ? await deps.clientName().catch(() => "") : "";
-    const client = createHostClient({
+    const hostClient = createHostClient({
       sendNativeMessage: deps.sendNativeMessage,
       timeoutMs: settings.values.hostTimeoutMs,
       client: clientName,
     });
+    const checker = deps.chooseEngine ? deps.chooseEngine({ hostClient, settings }) : hostClient;
     const { draft, lists } = await buildDraft(details);
     const drafted = now();
     let answer;
     try {
-      answer = await client.check(draft);
+      answer = await checker.check(draft);
     } catch (error) {
       return onHostError(error, draft, lists, settings);
     }
     const { verdict, policy, hostVersion } = answer;
+    const engine = answer.engine ?? "host";
+    // Reports go to the host only when the host decided.
+    const client = engine === "host" ? hostClient : null;
+    deps.decided?.({ engine, hostVersion, policy });
     const decided = now();
     const decisionMs = decided - started;
     record({
       event: "decision",
+      engine,
       decision: verdict.decision,
       visibleRecipients: draft.to.length + draft.cc.length,
       decisionMs,

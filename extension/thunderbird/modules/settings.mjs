@@ -2,11 +2,12 @@
 // Thunderbird enterprise policy `3rdparty.Extensions["bccshield@bccshield.org"]`).
 // A managed value wins and is locked.
 
-import { DEFAULT_SETTINGS, ON_HOST_ERROR_VALUES } from "./constants.mjs";
+import { DEFAULT_SETTINGS, ENGINE_VALUES, ON_HOST_ERROR_VALUES } from "./constants.mjs";
 
 const VALIDATORS = {
   onHostError: (value) => ON_HOST_ERROR_VALUES.includes(value),
   hostTimeoutMs: (value) => Number.isInteger(value) && value >= 500 && value <= 120000,
+  engine: (value) => ENGINE_VALUES.includes(value),
 };
 
 function validEntries(source) {
