@@ -42,12 +42,20 @@ function storageStub(local = {}, managed = {}) {
 function hostStub(outcome) {
   const host = {
     calls: 0,
+    hellos: 0,
     async check() {
       host.calls += 1;
       if (outcome instanceof Error) {
         throw outcome;
       }
       return { ...ANSWER, hostVersion: "host" };
+    },
+    async hello() {
+      host.hellos += 1;
+      if (outcome instanceof Error) {
+        throw outcome;
+      }
+      return { hostVersion: "host" };
     },
   };
   return host;
@@ -95,6 +103,29 @@ test("auto: an installed host decides, and the profile remembers it answered", a
   assert.deepEqual(storage.writes, [{ [HOST_ANSWERED_KEY]: true }]);
   await chooser.check(DRAFT);
   assert.equal(storage.writes.length, 1, "the flag is written once per wake");
+  assert.equal(host.hellos, 1, "hello only until a host has answered");
+  assert.equal(host.calls, 2);
+});
+
+test("auto: a host that answers hello but not the check is a host error", async () => {
+  const failure = new HostError(HOST_ERROR_KINDS.timeout, "no reply within 8000 ms");
+  const host = hostStub();
+  host.check = async () => {
+    throw failure;
+  };
+  const { chooser, builtin } = choice({ host });
+  await assert.rejects(chooser.check(DRAFT), (error) => error === failure);
+  assert.equal(builtin.calls.length, 0);
+});
+
+test("auto: a host removed after it answered hello is a host error, not the built-in engine", async () => {
+  const host = hostStub();
+  host.check = async () => {
+    throw missing();
+  };
+  const { chooser, builtin } = choice({ host });
+  await assert.rejects(chooser.check(DRAFT), (error) => isNoSuchNativeApplication(error));
+  assert.equal(builtin.calls.length, 0);
 });
 
 test("auto: no native application registered and no host ever answered -> the built-in engine", async () => {
@@ -103,7 +134,8 @@ test("auto: no native application registered and no host ever answered -> the bu
   const answer = await chooser.check(DRAFT);
   assert.equal(answer.engine, "builtin");
   assert.equal(answer.hostVersion, "builtin");
-  assert.equal(host.calls, 1);
+  assert.equal(host.hellos, 1, "a small hello asks whether a host is there");
+  assert.equal(host.calls, 0, "the draft itself is not sent to a missing host");
   assert.deepEqual(builtin.calls, [{ draft: DRAFT, policy: { minExposedParties: 5 } }]);
 });
 

@@ -57,7 +57,7 @@ test("no host, auto: the built-in engine's warn popup; Convert applies its rewri
   assert.equal(log.asked[0].mode, "warn");
   assert.deepEqual(result.details.to, [FROM]);
   assert.equal(result.details.bcc.length, 30);
-  assert.deepEqual(log.native.map((r) => r.type), ["check"], "one attempt at the host, no report");
+  assert.deepEqual(log.native.map((r) => r.type), ["hello"], "one small attempt at the host, no check sent, no report");
   assert.equal(log.decided[0].engine, "builtin");
 });
 

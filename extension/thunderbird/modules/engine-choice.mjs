@@ -82,7 +82,7 @@ export function createHostMemory(storage) {
 
 /**
  * @param {object} deps
- * @param {{check: (draft: object) => Promise<object>}} deps.host host-client
+ * @param {{check: (draft: object) => Promise<object>, hello: () => Promise<object>}} deps.host host-client
  * @param {{check: (draft: object, policy: any) => Promise<object>, info: () => Promise<object>}} deps.builtin
  * @param {{answeredBefore: () => Promise<boolean>, noteAnswered: () => Promise<void>}} deps.memory
  * @param {object} deps.values resolved settings (engine, requireSignedPolicy, expectedPolicyKeyId)
@@ -122,14 +122,24 @@ export function createEngineChoice({ host, builtin, memory, values, managedPolic
       if (mode === "host") {
         return useHost(draft);
       }
+      if (await memory.answeredBefore()) {
+        return useHost(draft);
+      }
+      // No host ever answered on this profile: ask with a `hello` first, so a missing host
+      // costs a small message, not the whole draft (~25 ms at 300 recipients in Thunderbird).
       try {
-        return await useHost(draft);
+        await host.hello();
+        await memory.noteAnswered();
       } catch (error) {
-        if (isNoSuchNativeApplication(error) && !(await memory.answeredBefore())) {
+        if (isNoSuchNativeApplication(error)) {
           return useBuiltin(draft, "no native host installed");
+        }
+        if (hostAnswered(error)) {
+          await memory.noteAnswered();
         }
         throw error;
       }
+      return useHost(draft);
     },
   };
 }
