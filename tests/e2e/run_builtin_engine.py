@@ -257,6 +257,21 @@ def scenario_b1_managed_block(ctx):
     no_audit_log(tb)
 
 
+def scenario_d1_refused_policy(ctx):
+    """A refused managed policy: shown as the host's refusal is (popup line, options page); the defaults decide."""
+    tb, subject = ctx.tb, "Programme (règle refusée)"
+    popup = send_popup(ctx, subject, ", ".join(private_people(30, seed=41)))
+    check(popup["mode"] == "warn", f"the defaults should warn, got {popup['mode']}")
+    check("policy file could not be used" in popup["text"], f"no refused-policy line in the popup: {popup['text']}")
+    actions.screenshot_popup(tb, os.path.join(ctx.artifacts, "builtin-popup-en-refused-policy.png"))
+    actions.click(tb, "cancel")
+    actions.wait_popup_closed(tb)
+    actions.close_compose(tb, subject)
+    page = options(tb)
+    print(f"    builtin: {page['builtin']}")
+    check("refused" in page["builtin"] and "/minExposedParties" in page["builtin"], f"options page: {page['builtin']}")
+
+
 def scenario_c1_managed_engine_host(ctx):
     """IT locks engine `host` (as the packages do): no host -> the host-error popup; the setting is locked."""
     tb, subject = ctx.tb, "Programme (moteur verrouillé)"
@@ -293,6 +308,8 @@ GROUPS = [
      [("b1", scenario_b1_managed_block)]),
     ("en-US", {"3rdparty": {"Extensions": {EXTENSION_ID: {"engine": "host"}}}},
      [("c1", scenario_c1_managed_engine_host)]),
+    ("en-US", {"3rdparty": {"Extensions": {EXTENSION_ID: {"policy": {"minExposedParties": "five"}}}}},
+     [("d1", scenario_d1_refused_policy)]),
     ("fr", None, [("f1", scenario_f1_french)]),
 ]
 
