@@ -26,8 +26,10 @@ from bccshield_e2e.thunderbird import EXTENSION_ID, SENDER_EMAIL, Thunderbird  #
 from run_e2e import ADDRESS, check, header_addresses, reset, sent_raw  # noqa: E402
 
 # Short, so the MV3 background really is suspended between scenarios. Gecko suspends an idle
-# event page after extensions.background.idle.timeout ms (default 30000; toolkit/components/
-# extensions/docs/background.rst in gecko-dev names the pref for exactly this use in tests).
+# event page after extensions.background.idle.timeout ms (default 30000): gecko-dev
+# toolkit/components/extensions/docs/events.rst names the pref for exactly this use in tests
+# (an open NativeMessaging port resets the timer: with no host there is none). Seen here:
+# backgroundState "stopped" within seconds, then Send wakes it.
 IDLE_TIMEOUT_MS = 3000
 BLOCK_POLICY = {"minExposedParties": 5, "rules": {"exposed-parties": {"action": "block"}}}
 
