@@ -163,6 +163,7 @@ const guard = createSendGuard({
     builtin: builtinEngine,
     memory: hostMemory,
     values: settings.values,
+    invalidManaged: settings.invalidManaged ?? [],
     managedPolicy: currentManagedPolicy,
   }),
   decided: ({ engine, hostVersion, policy }) => {

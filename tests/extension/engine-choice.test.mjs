@@ -215,6 +215,17 @@ for (const values of [{ requireSignedPolicy: true }, { expectedPolicyKeyId: "012
   }
 }
 
+test("a signature setting IT set with an unreadable value keeps the built-in engine from deciding", async () => {
+  const memory = createHostMemory(storageStub());
+  const builtin = builtinStub();
+  const chooser = createEngineChoice({
+    host: hostStub(missing()), builtin, memory, values: {}, managedPolicy: async () => undefined,
+    invalidManaged: ["expectedPolicyKeyId"],
+  });
+  await assert.rejects(chooser.check(DRAFT), (error) => error.kind === (HOST_ERROR_KINDS.untrusted ?? "untrusted"));
+  assert.equal(builtin.calls.length, 0);
+});
+
 test("requireSignedPolicy false and an empty key id leave the built-in engine allowed", async () => {
   const { chooser } = choice({ host: hostStub(missing()), values: { requireSignedPolicy: false, expectedPolicyKeyId: "" } });
   assert.equal((await chooser.check(DRAFT)).engine, "builtin");

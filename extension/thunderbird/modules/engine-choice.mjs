@@ -45,9 +45,16 @@ function hostAnswered(error) {
     [HOST_ERROR_KINDS.refused, HOST_ERROR_KINDS.invalid, UNTRUSTED].includes(error.kind);
 }
 
-/** The built-in engine cannot meet a signature expectation of IT's. */
-export function builtinMayDecide(values) {
-  return values?.requireSignedPolicy !== true && !values?.expectedPolicyKeyId;
+/** Managed settings that ask for a signed policy: the built-in engine cannot meet them. */
+const SIGNATURE_SETTINGS = ["requireSignedPolicy", "expectedPolicyKeyId"];
+
+/**
+ * The built-in engine cannot meet a signature expectation of IT's; one IT set with a value this
+ * version cannot read counts as set (settings.mjs lists those in `invalidManaged`).
+ */
+export function builtinMayDecide(values, invalidManaged = []) {
+  return values?.requireSignedPolicy !== true && !values?.expectedPolicyKeyId &&
+    !SIGNATURE_SETTINGS.some((key) => invalidManaged.includes(key));
 }
 
 /** IT's policy for the built-in engine; undefined when none is set (or the area is absent). */
@@ -87,13 +94,14 @@ export function createHostMemory(storage) {
  * @param {{answeredBefore: () => Promise<boolean>, noteAnswered: () => Promise<void>}} deps.memory
  * @param {object} deps.values resolved settings (engine, requireSignedPolicy, expectedPolicyKeyId)
  * @param {() => Promise<any>} deps.managedPolicy IT's policy for the built-in engine
+ * @param {string[]} [deps.invalidManaged] managed keys IT set with an unreadable value
  * @returns {{check: (draft: object) => Promise<{verdict: object, policy: object|null, hostVersion: string, engine: string}>}}
  */
-export function createEngineChoice({ host, builtin, memory, values, managedPolicy }) {
+export function createEngineChoice({ host, builtin, memory, values, managedPolicy, invalidManaged = [] }) {
   const mode = ENGINE_VALUES.includes(values?.engine) ? values.engine : "auto";
 
   async function useBuiltin(draft, why) {
-    if (!builtinMayDecide(values)) {
+    if (!builtinMayDecide(values, invalidManaged)) {
       throw new HostError(UNTRUSTED, `the built-in engine cannot verify a signed policy (${why})`);
     }
     const answer = await builtin.check(draft, await managedPolicy());
