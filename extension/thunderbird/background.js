@@ -15,6 +15,8 @@ import { CHOICES, DEFAULT_SETTINGS } from "./modules/constants.mjs";
 import { HOST_NAME } from "./modules/identity.mjs";
 import { createPortTransport } from "./modules/native-port.mjs";
 import { versionMismatchNote } from "./modules/host-version.mjs";
+import { createBuiltinEngine } from "./modules/builtin-engine.mjs";
+import { createEngineChoice, createHostMemory, loadManagedPolicy } from "./modules/engine-choice.mjs";
 
 const translator = createTranslator(
   (key, substitutions) => messenger.i18n.getMessage(key, substitutions),
@@ -39,9 +41,23 @@ function clientName() {
 // starts a new host, while the other windows' checks in flight finish on the old one.
 const transport = createPortTransport({ connectNative: (name) => messenger.runtime.connectNative(name) });
 
-messenger.windows.onCreated.addListener((window) => {
-  if (window.type === "messageCompose") {
+// The engine inside the XPI: imported and instantiated on first use, once per background wake
+// (an MV3 background is suspended when idle and starts afresh on the next event).
+const builtinEngine = createBuiltinEngine();
+const hostMemory = createHostMemory(messenger.storage);
+/** storage.local key of which engine decided the last check (options page); no addresses. */
+const LAST_CHECK_KEY = "lastCheck";
+
+messenger.windows.onCreated.addListener(async (window) => {
+  if (window.type !== "messageCompose") {
+    return;
+  }
+  const { values } = await currentSettings();
+  if (values.engine !== "builtin") {
     transport.warm(HOST_NAME);
+  }
+  if (values.engine === "builtin" || (values.engine === "auto" && !(await hostMemory.answeredBefore()))) {
+    builtinEngine.warm();
   }
 });
 messenger.windows.onRemoved.addListener(async () => {
@@ -131,11 +147,19 @@ function currentSettings() {
   settingsPromise ??= loadSettings(messenger.storage);
   return settingsPromise;
 }
-messenger.storage.onChanged.addListener((changes) => {
-  // Our own bookkeeping (strictest action, host-error queue) is not a setting.
-  if (Object.keys(changes ?? {}).some((key) => Object.hasOwn(DEFAULT_SETTINGS, key))) {
-    settingsPromise = null;
+let managedPolicyPromise = null;
+function currentManagedPolicy() {
+  managedPolicyPromise ??= loadManagedPolicy(messenger.storage);
+  return managedPolicyPromise;
+}
+messenger.storage.onChanged.addListener((changes, area) => {
+  // Our own bookkeeping (strictest action, host-error queue, last check) is not a setting.
+  const keys = Object.keys(changes ?? {});
+  if (area === "local" && !keys.some((key) => Object.hasOwn(DEFAULT_SETTINGS, key) || key === "policy")) {
+    return;
   }
+  settingsPromise = null;
+  managedPolicyPromise = null;
 });
 
 const guard = createSendGuard({
@@ -147,6 +171,17 @@ const guard = createSendGuard({
   strictestAction,
   hostErrorQueue,
   clientName,
+  chooseEngine: ({ hostClient, settings }) => createEngineChoice({
+    host: hostClient,
+    builtin: builtinEngine,
+    memory: hostMemory,
+    values: settings.values,
+    invalidManaged: settings.invalidManaged ?? [],
+    managedPolicy: currentManagedPolicy,
+  }),
+  decided: ({ engine, hostVersion, policy }) => {
+    messenger.storage.local.set({ [LAST_CHECK_KEY]: { engine, hostVersion, policy, at: Date.now() } }).catch(() => {});
+  },
   ask: (input) => openPopup(input, true),
   inform: (input) => {
     openPopup(input, false).catch((error) => record({ event: "inform-failed", error: String(error) }));
@@ -157,6 +192,9 @@ const guard = createSendGuard({
 /** `hello` for the options page: which host answers and whether IT's expectations hold. */
 async function hostStatus() {
   const settings = await loadSettings(messenger.storage);
+  if (settings.values.engine === "builtin") {
+    return { found: false, notUsed: true };
+  }
   const client = createHostClient({
     sendNativeMessage: (name, request) => messenger.runtime.sendNativeMessage(name, request),
     timeoutMs: settings.values.hostTimeoutMs,
@@ -164,6 +202,7 @@ async function hostStatus() {
   let hello;
   try {
     hello = await client.hello();
+    hostMemory.noteAnswered();  // a host is installed: from now on a missing one is a host error
   } catch (error) {
     return {
       found: false,
@@ -198,6 +237,15 @@ messenger.runtime.onMessage.addListener((message) => {
       return Promise.resolve(true);
     case "hostStatus":
       return hostStatus();
+    case "engineStatus":
+      // The built-in engine's version and IT's policy as it would apply it; the last check.
+      return (async () => {
+        const stored = await messenger.storage.local.get(LAST_CHECK_KEY).catch(() => ({}));
+        const builtin = await Promise.all([builtinEngine.info(), builtinEngine.policyStatus(await currentManagedPolicy())])
+          .then(([info, policy]) => ({ ok: true, version: info.hostVersion, policy }))
+          .catch((error) => ({ ok: false, message: String(error?.message ?? error) }));
+        return { lastCheck: stored?.[LAST_CHECK_KEY] ?? null, builtin };
+      })();
     case "journal":
       return Promise.resolve(journal);
     default:

@@ -1,6 +1,7 @@
-// C entry points of the JavaScript build of the core (Outlook add-in). The add-in calls them
-// through extension/outlook/src/engine.js; every answer is a protocol reply body (PROTOCOL.md),
-// produced by the same handle_message() the native host runs.
+// C entry points of the JavaScript build of the core: the Outlook add-in calls them through
+// extension/outlook/src/engine.js, the Thunderbird extension's built-in engine through
+// extension/thunderbird/modules/builtin-engine.mjs. Every answer is a protocol reply body
+// (PROTOCOL.md), produced by the same handle_message() the native host runs.
 //
 // Strings returned stay valid until the next call into the engine (single-threaded JS).
 
@@ -18,6 +19,11 @@
 #include "bccshield/protocol.hpp"
 #include "bccshield/protocol_error.hpp"
 
+// Which client this build is linked for: the prefix of its check ids ("outlook", "thunderbird").
+#ifndef BCCSHIELD_ENGINE_CLIENT
+#define BCCSHIELD_ENGINE_CLIENT "engine"
+#endif
+
 namespace {
 
 using nlohmann::json;
@@ -30,7 +36,7 @@ bccshield::HostContext& context() {
     bccshield::HostContext ctx;
     ctx.new_check_id = [] {
       static const char* const hex = "0123456789abcdef";
-      std::string id = "outlook-";
+      std::string id = BCCSHIELD_ENGINE_CLIENT "-";
       for (int word = 0; word < 4; ++word) {
         std::uint32_t bits = bccshield_js_random32();
         for (int nibble = 0; nibble < 8; ++nibble, bits >>= 4U) id.push_back(hex[bits & 0xFU]);

@@ -2,7 +2,8 @@
 // resolves to the file CMake wrote into the XPI root.
 import { pathToFileURL } from "node:url";
 
-const GENERATED = ["modules/identity.mjs"];
+// identity.mjs: written by CMake; bccshield-engine.mjs: the built-in engine (host/wasm).
+const GENERATED = ["modules/identity.mjs", "bccshield-engine.mjs"];
 const SOURCE = new URL("../../extension/thunderbird/", import.meta.url).href;
 let built = "";
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { EXTENSION_DIR } from "./messenger-stub.mjs";
 import { XPI_ROOT } from "./build-tree.mjs";
@@ -39,8 +39,23 @@ test("the host name agrees everywhere: generated constant, CMake, protocol", () 
 test("the managed-storage schema covers exactly the extension's settings", async () => {
   const schema = JSON.parse(readFileSync(path.join(ROOT, "manifests", "managed-storage.json"), "utf8"));
   const { DEFAULT_SETTINGS, ON_HOST_ERROR_VALUES } = await import("../../extension/thunderbird/modules/constants.mjs");
-  assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(DEFAULT_SETTINGS).sort());
+  const { MANAGED_POLICY_KEY } = await import("../../extension/thunderbird/modules/engine-choice.mjs");
+  // The settings, plus IT's policy for the built-in engine (read by engine-choice.mjs).
+  assert.deepEqual(Object.keys(schema.properties).sort(), [...Object.keys(DEFAULT_SETTINGS), MANAGED_POLICY_KEY].sort());
   assert.deepEqual(schema.properties.onHostError.enum, ON_HOST_ERROR_VALUES);
+  const { ENGINE_VALUES } = await import("../../extension/thunderbird/modules/constants.mjs");
+  assert.deepEqual(schema.properties.engine.enum, ENGINE_VALUES);
+  assert.equal(schema.properties.engine.default, DEFAULT_SETTINGS.engine);
   assert.equal(schema.properties.onHostError.default, DEFAULT_SETTINGS.onHostError);
   assert.equal(schema.properties.hostTimeoutMs.default, DEFAULT_SETTINGS.hostTimeoutMs);
+});
+
+test("the CSP is Thunderbird's MV3 default plus 'wasm-unsafe-eval' exactly when the XPI carries a .wasm", () => {
+  const wasm = existsSync(path.join(XPI_ROOT, "bccshield-engine.wasm"));
+  const csp = manifest.content_security_policy;
+  if (wasm) {
+    assert.deepEqual(csp, { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; upgrade-insecure-requests;" });
+  } else {
+    assert.equal(csp, undefined, "no loosening without WebAssembly");
+  }
 });

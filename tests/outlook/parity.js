@@ -5,7 +5,10 @@
 // a few thousand random drafts from a seeded generator.
 //
 //   node tests/outlook/parity.js --engine bccshield-engine.js --host bccshield-host
-//        --vectors tests/vectors [--random 3000] [--seed 20261127] [--corpus DIR]
+//        --vectors tests/vectors [--random 3000] [--seed 20261127] [--corpus DIR] [--xpi-root DIR]
+// --xpi-root: the Thunderbird XPI root (build/<preset>/extension/xpi): its built-in engine, loaded
+// through the XPI's own modules/builtin-engine.mjs exactly as the extension loads it, must agree too
+// (on the verdict as the extension reads it: recipients resolved to strings by recipient-refs.mjs).
 // --corpus: a directory of JSON files whose "input"/"address" strings (address-list test cases
 // of other parsers) are mixed into the random drafts.
 "use strict";
@@ -58,6 +61,31 @@ function loadEngine(file) {
       });
     }, reject);
   });
+}
+
+// --- the built-in engine of the Thunderbird XPI, through the XPI's own loader ---------------------
+
+async function loadXpiEngine(root) {
+  const { pathToFileURL } = require("url");
+  const url = (file) => pathToFileURL(path.join(root, file)).href;
+  const { createBuiltinEngine } = await import(url("modules/builtin-engine.mjs"));
+  const { resolveVerdict } = await import(url("modules/recipient-refs.mjs"));
+  const wasm = path.join(root, "bccshield-engine.wasm");
+  // Thunderbird fetches the .wasm beside the module; node is given the bytes.
+  const moduleOptions = fs.existsSync(wasm) ? { wasmBinary: fs.readFileSync(wasm) } : {};
+  const engine = createBuiltinEngine({ moduleOptions, now: () => Date.now() });
+  return {
+    flavour: fs.existsSync(wasm) ? "wasm" : "js",
+    resolveVerdict,
+    async check(draft, policyText) {
+      try {
+        return { result: (await engine.check(draft, policyText)).verdict };
+      } catch (error) {
+        if (error && error.kind === "refused") return { error: error.message };
+        throw error;
+      }
+    },
+  };
 }
 
 // --- comparison ------------------------------------------------------------------------------------
@@ -228,6 +256,7 @@ function generator(seed, corpus) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const engine = await loadEngine(options.engine);
+  const xpi = options["xpi-root"] ? await loadXpiEngine(options["xpi-root"]) : null;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bccshield-parity-"));
   let policyCounter = 0;
   const cases = [];
@@ -265,6 +294,7 @@ async function main() {
   const failures = [];
   const decisions = {};
   let rejectedBoth = 0;
+  let xpiAgreed = 0;
   let currentPolicy = null;
   for (const item of cases) {
     if (currentPolicy !== item.policy) {
@@ -275,8 +305,14 @@ async function main() {
     const native = runNative(options.host, item.policy.file, item.draft);
     const reply = engine.check(item.draft);
     if (native.error || reply.error) {
+      const xpiReply = xpi ? await xpi.check(item.draft, item.policy.text) : null;
+      if (xpiReply && !xpiReply.error) {
+        failures.push({ label: item.label, problem: "the XPI engine accepted a draft another side rejected", native: native.error, engine: reply.error });
+        continue;
+      }
       if (native.error && reply.error) {
         rejectedBoth += 1;
+        if (xpi) xpiAgreed += 1;
         continue;
       }
       failures.push({ label: item.label, problem: "one side rejected the draft", native: native.error, engine: reply.error });
@@ -286,6 +322,13 @@ async function main() {
     const b = verdictOf(reply.result);
     decisions[native.result.decision] = (decisions[native.result.decision] || 0) + 1;
     if (a !== b) failures.push({ label: item.label, draft: item.draft, policy: item.policy.text, native: a, engine: b });
+    if (xpi) {
+      const builtin = await xpi.check(item.draft, item.policy.text);
+      const expected = verdictOf(xpi.resolveVerdict(JSON.parse(JSON.stringify(native.result)), item.draft));
+      const got = builtin.result ? verdictOf(builtin.result) : `refused: ${builtin.error}`;
+      if (got !== expected) failures.push({ label: item.label, draft: item.draft, policy: item.policy.text, native: expected, xpiEngine: got });
+      else xpiAgreed += 1;
+    }
   }
 
   const info = engine.info();
@@ -295,8 +338,10 @@ async function main() {
       `(${vectorCount} vectors, ${options.random} random drafts, seed ${options.seed}, ${policies.length} policies, ` +
       `${corpus.length} corpus strings; ` +
       `decisions ${JSON.stringify(decisions)})\n` +
-      `engine: libidn2 ${info.libidn2}, libpsl ${info.libpsl}, PSL sha1 ${info.publicSuffixList.sha1}\n`
+      `engine: libidn2 ${info.libidn2}, libpsl ${info.libpsl}, PSL sha1 ${info.publicSuffixList.sha1}\n` +
+      (xpi ? `xpi engine (${xpi.flavour}, ${options["xpi-root"]}): ${xpiAgreed}/${cases.length} agree with the native host\n` : "")
   );
+  if (xpi && xpiAgreed !== cases.length && failures.length === 0) failures.push({ problem: "xpi engine count mismatch" });
   for (const failure of failures.slice(0, 5)) process.stdout.write(`MISMATCH ${JSON.stringify(failure, null, 1)}\n`);
   fs.rmSync(tmp, { recursive: true, force: true });
   process.exit(failures.length === 0 ? 0 : 1);

@@ -31,6 +31,8 @@ export const DEFAULT_SETTINGS = Object.freeze({
   expectedPolicyKeyId: "",
   // The host binary path the reply must name; "" = any.
   expectedHostPath: "",
+  // Who decides (engine-choice.mjs): "auto" | "host" | "builtin".
+  engine: "auto",
 });
 
 export const ON_HOST_ERROR_VALUES = ["ask", "block", "allow"];
@@ -48,3 +50,5 @@ export const STORAGE_KEYS = Object.freeze({
 
 /** At most this many host-error choices wait for the host (PROTOCOL.md: 200 per report). */
 export const HOST_ERROR_QUEUE_MAX = 200;
+
+export const ENGINE_VALUES = Object.freeze(["auto", "host", "builtin"]);

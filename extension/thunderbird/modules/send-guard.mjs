@@ -26,6 +26,11 @@ import { createHostErrorQueue } from "./host-error-queue.mjs";
  * @param {ReturnType<typeof createStrictestActionMemory>} [deps.strictestAction] (default: in memory)
  * @param {ReturnType<typeof createHostErrorQueue>} [deps.hostErrorQueue] (default: in memory)
  * @param {() => number} [deps.now]
+ * @param {(input: {hostClient: object, settings: object}) => {check: Function}} [deps.chooseEngine]
+ *   who decides (engine-choice.mjs); without it the host does. An answer with `engine: "builtin"`
+ *   is never reported (no audit log without the host).
+ * @param {(info: {engine: string, hostVersion: string, policy: object|null}) => void} [deps.decided]
+ *   which engine decided the last check (options page)
  */
 export function createSendGuard(deps) {
   const now = deps.now ?? (() => performance.now());
@@ -51,7 +56,7 @@ export function createSendGuard(deps) {
   }
 
   function report(client, checkId, choice, reason = "") {
-    if (!checkId) {
+    if (!client || !checkId) {
       return;
     }
     client.report(checkId, choice, reason).catch((error) => {
@@ -120,34 +125,44 @@ export function createSendGuard(deps) {
   async function decide(details, started) {
     const settings = await deps.loadSettings();
     const clientName = deps.clientName ? await deps.clientName().catch(() => "") : "";
-    const client = createHostClient({
+    const hostClient = createHostClient({
       sendNativeMessage: deps.sendNativeMessage,
       timeoutMs: settings.values.hostTimeoutMs,
       client: clientName,
       abandon: deps.abandonRequest,
     });
+    const checker = deps.chooseEngine ? deps.chooseEngine({ hostClient, settings }) : hostClient;
     const { draft, lists } = await buildDraft(details);
     const drafted = now();
     let answer;
     let trust;
     try {
-      answer = await client.check(draft);
-      trust = assessHost(answer, settings);
-      if (trust.untrusted) {
-        // Its verdict is not used: the host is not the one IT expects.
-        throw new HostError(HOST_ERROR_KINDS.untrusted, "the host is not the one your organisation expects", {
-          problems: trust.problems, hostVersion: answer.hostVersion,
-        });
+      answer = await checker.check(draft);
+      if ((answer.engine ?? "host") === "host") {
+        trust = assessHost(answer, settings);
+        if (trust.untrusted) {
+          // Its verdict is not used: the host is not the one IT expects.
+          throw new HostError(HOST_ERROR_KINDS.untrusted, "the host is not the one your organisation expects", {
+            problems: trust.problems, hostVersion: answer.hostVersion,
+          });
+        }
       }
     } catch (error) {
       return onHostError(error, draft, lists, settings);
     }
-    hostAnswered(client, answer.policy);
     const { verdict, policy, hostVersion } = answer;
+    const engine = answer.engine ?? "host";
+    // Reports go to the host only when the host decided (the built-in engine keeps no log).
+    const client = engine === "host" ? hostClient : null;
+    if (client) {
+      hostAnswered(client, policy);
+    }
+    deps.decided?.({ engine, hostVersion, policy });
     const decided = now();
     const decisionMs = decided - started;
     record({
       event: "decision",
+      engine,
       decision: verdict.decision,
       visibleRecipients: draft.to.length + draft.cc.length,
       decisionMs,

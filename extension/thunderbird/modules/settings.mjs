@@ -3,7 +3,7 @@
 // A managed value wins and is locked. The host-trust settings (MANAGED_ONLY_SETTINGS) are
 // read from storage.managed only: they restrict which host may answer, so only IT sets them.
 
-import { DEFAULT_SETTINGS, MANAGED_ONLY_SETTINGS, ON_HOST_ERROR_VALUES } from "./constants.mjs";
+import { DEFAULT_SETTINGS, ENGINE_VALUES, MANAGED_ONLY_SETTINGS, ON_HOST_ERROR_VALUES } from "./constants.mjs";
 
 /** Key ids are lowercase hex as `bccshield-host policy status` prints them. */
 const KEY_ID = /^[0-9a-f]{8,128}$/;
@@ -16,6 +16,7 @@ const VALIDATORS = {
   // An absolute path (POSIX or Windows drive), short enough to be a path and not a payload.
   expectedHostPath: (value) => typeof value === "string" && value.length <= 4096 &&
     (value.startsWith("/") || /^[A-Za-z]:[\\/]/.test(value)),
+  engine: (value) => ENGINE_VALUES.includes(value),
 };
 
 /** Normalise a valid value (key ids compare lowercase). */

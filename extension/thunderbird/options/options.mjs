@@ -4,6 +4,7 @@
 import { loadSettings } from "../modules/settings.mjs";
 import { versionMismatchNote } from "../modules/host-version.mjs";
 import { trustLines } from "../modules/host-trust.mjs";
+import { MANAGED_POLICY_SOURCE } from "../modules/builtin-engine.mjs";
 
 const t = (key, substitutions = []) => messenger.i18n.getMessage(key, substitutions.map(String));
 
@@ -68,6 +69,11 @@ async function showHostStatus() {
   const mismatch = document.getElementById("versionMismatch");
   mismatch.textContent = versionMismatchNote(status?.hostVersion, { t }, "optionsVersionMismatch");
   mismatch.hidden = mismatch.textContent === "";
+  if (status?.notUsed) {
+    host.textContent = t("optionsHostNotUsed");
+    host.dataset.found = "false";
+    return;
+  }
   if (!status?.found) {
     host.textContent = t("optionsHostMissing", [status?.message ?? ""]);
     host.dataset.found = "false";
@@ -75,8 +81,18 @@ async function showHostStatus() {
   }
   host.textContent = t("optionsHostFound", [status.hostVersion ?? ""]);
   host.dataset.found = "true";
-  const info = status.policy ?? {};
-  const source = !info.source || info.source === "built-in" ? t("optionsPolicyBuiltIn") : info.source;
+  policy.textContent = policyLine(status.policy);
+}
+
+/** "Policy: <source> (<state>)", the same words for the host's policy and the built-in engine's. */
+function policyLine(info = {}) {
+  info ??= {};
+  let source = info.source;
+  if (!source || source === "built-in") {
+    source = t("optionsPolicyBuiltIn");
+  } else if (source === MANAGED_POLICY_SOURCE) {
+    source = t("optionsPolicyManaged");
+  }
   let state = t("optionsPolicyStatusOk");
   if (info.status === "default") {
     state = t("optionsPolicyStatusDefault");
@@ -84,7 +100,22 @@ async function showHostStatus() {
     state = t("optionsPolicyStatusError", [info.error?.message ?? ""]);
   }
   const signed = info.signed ? `, ${t("optionsPolicySigned")}` : "";
-  policy.textContent = `${t("optionsPolicySource", [source])} (${state}${signed})`;
+  return `${t("optionsPolicySource", [source])} (${state}${signed})`;
+}
+
+/** Which engine decided the last check, its version and policy; the built-in engine's own state. */
+async function showEngineStatus() {
+  const status = await messenger.runtime.sendMessage({ command: "engineStatus" });
+  const last = status?.lastCheck;
+  if (last) {
+    const name = t(last.engine === "builtin" ? "optionsEngineNameBuiltin" : "optionsEngineNameHost");
+    document.getElementById("lastCheck").textContent = t("optionsLastCheck", [name, last.hostVersion ?? "", policyLine(last.policy)]);
+  }
+  const builtin = status?.builtin;
+  document.getElementById("builtinStatus").textContent = builtin?.ok
+    ? t("optionsBuiltinStatus", [builtin.version ?? "", policyLine(builtin.policy)])
+    : t("optionsBuiltinFailed", [builtin?.message ?? ""]);
+  document.body.dataset.engineReady = "true";
 }
 
 function flashSaved() {
@@ -103,6 +134,14 @@ async function showSettings() {
     radio.disabled = locked.has("onHostError");
     radio.addEventListener("change", async () => {
       await messenger.storage.local.set({ onHostError: radio.value });
+      flashSaved();
+    });
+  }
+  for (const radio of document.querySelectorAll("input[name=engine]")) {
+    radio.checked = radio.value === values.engine;
+    radio.disabled = locked.has("engine");
+    radio.addEventListener("change", async () => {
+      await messenger.storage.local.set({ engine: radio.value });
       flashSaved();
     });
   }
@@ -127,3 +166,4 @@ async function showSettings() {
 translatePage();
 showSettings();
 showHostStatus();
+showEngineStatus();
