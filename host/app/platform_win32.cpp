@@ -101,8 +101,9 @@ std::wstring current_user_sid() {
   return sid;
 }
 
-// An owner-only security descriptor, the Windows form of mode 0600/0700: the user, SYSTEM and
-// the Administrators group, nothing inherited from the folder (P = protected).
+// An owner-only security descriptor, the Windows form of mode 0600/0700: the user and the
+// Administrators group (as root on POSIX), nothing inherited from the folder (P = protected).
+// No SYSTEM entry: backup and the like read through their privileges, not the list.
 struct OwnerOnly {
   std::unique_ptr<void, LocalFreer> descriptor;
   SECURITY_ATTRIBUTES attributes{sizeof(SECURITY_ATTRIBUTES), nullptr, FALSE};
@@ -111,7 +112,7 @@ struct OwnerOnly {
   OwnerOnly() {
     const std::wstring user = current_user_sid();
     if (user.empty()) return;
-    const std::wstring sddl = L"D:P(A;OICI;FA;;;" + user + L")(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
+    const std::wstring sddl = L"D:P(A;OICI;FA;;;" + user + L")(A;OICI;FA;;;BA)";
     PSECURITY_DESCRIPTOR raw = nullptr;
     if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.c_str(), SDDL_REVISION_1, &raw,
                                                               nullptr)) {
@@ -326,13 +327,16 @@ bool write_file(const fs::path& file, std::string_view text, fs::perms mode, IfE
   // mode keeps what the folder gives (the install folder: administrators write, users read).
   OwnerOnly security;
   Handle handle = open_handle(CreateFileW(
-      file.c_str(), GENERIC_WRITE | WRITE_DAC, 0, owner_only(mode) ? security.get() : nullptr,
+      file.c_str(), GENERIC_WRITE | READ_CONTROL | WRITE_DAC, 0,
+      owner_only(mode) ? security.get() : nullptr,
       if_exists == IfExists::Replace ? CREATE_ALWAYS : CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr));
+  const bool existed = GetLastError() == ERROR_ALREADY_EXISTS;  // CREATE_ALWAYS over a file
   if (!handle) {
     error = "cannot create " + shown(file) + ": " + system_error();
     return false;
   }
-  if (owner_only(mode)) security.apply(handle.get());  // a replaced file keeps its old list
+  // A new file has the list it was created with; a replaced one keeps its old list: set it again.
+  if (owner_only(mode) && existed) security.apply(handle.get());
   DWORD written = 0;
   const bool ok = WriteFile(handle.get(), text.data(), static_cast<DWORD>(text.size()), &written,
                             nullptr) != 0 &&
@@ -355,6 +359,7 @@ bool append_to_file(const fs::path& file, std::string_view bytes, std::string& e
       CreateFileW(file.c_str(), FILE_APPEND_DATA | SYNCHRONIZE | READ_CONTROL | WRITE_DAC,
                   FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, security.get(),
                   OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr));
+  const bool existed = GetLastError() == ERROR_ALREADY_EXISTS;  // OPEN_ALWAYS opened, not created
   if (!handle) {
     error = "cannot open " + shown(file) + ": " + system_error();
     return false;
@@ -365,7 +370,8 @@ bool append_to_file(const fs::path& file, std::string_view bytes, std::string& e
     error = "cannot open " + shown(file) + ": a link or a folder is in its place";
     return false;
   }
-  security.apply(handle.get());  // owner-only on every open, even if someone loosened it
+  // Owner-only again on every later open, even if someone loosened it.
+  if (existed) security.apply(handle.get());
   DWORD written = 0;
   if (!WriteFile(handle.get(), bytes.data(), static_cast<DWORD>(bytes.size()), &written, nullptr) ||
       written != bytes.size()) {
