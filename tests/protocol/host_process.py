@@ -1,11 +1,58 @@
 """Runs the real bccshield-host and speaks native messaging to it (shared by the protocol tests)."""
 import json
 import os
+import shutil
 import struct
 import subprocess
 import tempfile
 
 HOST = os.environ.get("BCCSHIELD_HOST", "")
+# BCCSHIELD_HOST_RUNNER=wine: HOST is bccshield-host.exe, run by wine in $WINEPREFIX (prepared by
+# scripts/test-windows.sh). The host then gets Windows paths only: under Wine a path starting
+# with "/" is a Unix path and would reach the build machine's files.
+WINE = os.environ.get("BCCSHIELD_HOST_RUNNER", "") == "wine"
+_WINE_ENV = ("WINEPREFIX", "WINEDEBUG", "WINEDLLOVERRIDES", "WINEARCH", "WINESERVER")
+if WINE:
+    _DRIVE_C = os.path.join(os.environ["WINEPREFIX"], "drive_c")
+    tempfile.tempdir = os.path.join(_DRIVE_C, "bccshield-tests")  # scratch files on C:
+    os.makedirs(tempfile.tempdir, exist_ok=True)
+
+
+def host_path(path):
+    """`path` as the host sees it. Under Wine: a file inside the prefix as C:\..., /dev/null as
+    NUL, any other absolute path as the same path on C: (so it never reaches the build machine)."""
+    if not WINE:
+        return path
+    if path == "/dev/null":
+        return "NUL"
+    full = os.path.abspath(path)
+    inside = full.startswith(_DRIVE_C + os.sep)
+    relative = full[len(_DRIVE_C) + 1 :] if inside else full.lstrip("/")
+    return "C:\\" + relative.replace("/", "\\")
+
+
+def host_file(path):
+    """A file the host may read: itself, or under Wine a copy inside the prefix."""
+    if not WINE:
+        return path
+    copy = os.path.join(tempfile.mkdtemp(prefix="bccshield-file-"), os.path.basename(path))
+    shutil.copyfile(path, copy)
+    return host_path(copy)
+
+
+def host_command(args):
+    """The argv that runs the host with `args`."""
+    return (["wine", HOST] if WINE else [HOST]) + list(args)
+
+
+def host_env(env):
+    """`env` for the host process, plus what wine needs: its prefix, and a UTF-8 locale (Wine turns
+    the Unix argv and environment into the UTF-16 ones Windows has with the Unix locale's charset)."""
+    environment = dict(env)
+    if WINE:
+        environment.update({name: os.environ[name] for name in _WINE_ENV if name in os.environ})
+        environment["LANG"] = "C.UTF-8"
+    return environment
 PROTOCOL_VERSION = 2  # PROTOCOL.md: one version at a time
 
 
@@ -31,18 +78,21 @@ def unframe_all(data):
 
 
 class HostRun:
-    def __init__(self, returncode, replies, stderr):
+    def __init__(self, returncode, replies, stderr, raw_stdout):
         self.returncode = returncode
         self.replies = replies
         self.stderr = stderr
+        self.raw_stdout = raw_stdout
 
 
 def run_host(stdin_bytes, args=None, env=None, timeout=60):
     """One process: writes stdin_bytes, closes stdin (like sendNativeMessage), reads every reply."""
     scratch = tempfile.mkdtemp(prefix="bccshield-proto-")
-    environment = {"PATH": "/usr/bin:/bin", "HOME": scratch, "BCCSHIELD_AUDIT_LOG": os.path.join(scratch, "audit.jsonl"),
-                   "BCCSHIELD_POLICY_KEY": os.path.join(scratch, "no-key.pub")}
+    environment = {"PATH": "/usr/bin:/bin", "HOME": scratch,
+                   "BCCSHIELD_AUDIT_LOG": host_path(os.path.join(scratch, "audit.jsonl")),
+                   "BCCSHIELD_POLICY_KEY": host_path(os.path.join(scratch, "no-key.pub"))}
     environment.update(env or {})
-    args = args if args is not None else ["/tmp/org.bccshield.host.json", "bccshield@bccshield.org"]
-    proc = subprocess.run([HOST, *args], input=stdin_bytes, capture_output=True, timeout=timeout, env=environment)
-    return HostRun(proc.returncode, unframe_all(proc.stdout), proc.stderr.decode("utf-8", "replace"))
+    args = args if args is not None else [host_path("/tmp/org.bccshield.host.json"), "bccshield@bccshield.org"]
+    proc = subprocess.run(host_command(args), input=stdin_bytes, capture_output=True, timeout=timeout,
+                          env=host_env(environment))
+    return HostRun(proc.returncode, unframe_all(proc.stdout), proc.stderr.decode("utf-8", "replace"), proc.stdout)
