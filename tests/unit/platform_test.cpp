@@ -73,5 +73,21 @@ TEST(Platform, AMissingFileIsNotAdminOnly) {
   fs::remove_all(dir);
 }
 
+TEST(Platform, MachinePolicyValuesAreTheExactBytesAnAdministratorStored) {
+  // Bytes that any text conversion would change: NUL, CR LF, 0x1A, a byte that is not UTF-8.
+  const std::string bytes("{\"a\":1}\r\n\0\x1a\xff", 12);
+  if (!test_os::set_machine_policy_value("BccShieldTestBinary", bytes, false)) {
+    // No such store on this OS (POSIX): never a value.
+    EXPECT_FALSE(platform::machine_policy_value("BccShieldTestBinary").has_value());
+    return;
+  }
+  EXPECT_EQ(platform::machine_policy_value("BccShieldTestBinary"), bytes);
+  ASSERT_TRUE(test_os::set_machine_policy_value("BccShieldTestText", "Été Ω", true));
+  EXPECT_EQ(platform::machine_policy_value("BccShieldTestText"), "Été Ω");
+  test_os::remove_machine_policy_value("BccShieldTestBinary");
+  test_os::remove_machine_policy_value("BccShieldTestText");
+  EXPECT_FALSE(platform::machine_policy_value("BccShieldTestBinary").has_value());
+}
+
 }  // namespace
 }  // namespace bccshield

@@ -32,4 +32,10 @@ std::string access_of(const std::filesystem::path& file);
 // file inherits its folder's access list).
 std::string access_for(std::filesystem::perms mode, const std::filesystem::path& folder);
 
+// Stores `bytes` as the machine policy value `name` (Windows: HKLM\\SOFTWARE\\Policies\\BccShield,
+// REG_BINARY, or REG_SZ from UTF-8 when `as_text`; needs administrator rights, which Wine's
+// user has); false where the OS has no such store (POSIX). remove_machine_policy_value undoes it.
+bool set_machine_policy_value(const char* name, const std::string& bytes, bool as_text);
+void remove_machine_policy_value(const char* name);
+
 }  // namespace bccshield::test_os

@@ -42,4 +42,11 @@ std::string access_for(fs::perms mode, const fs::path& /*folder*/) {
   return text.data();
 }
 
+bool set_machine_policy_value(const char* /*name*/, const std::string& /*bytes*/,
+                              bool /*as_text*/) {
+  return false;
+}
+
+void remove_machine_policy_value(const char* /*name*/) {}
+
 }  // namespace bccshield::test_os

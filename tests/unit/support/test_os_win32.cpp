@@ -115,4 +115,34 @@ std::string access_for(fs::perms mode, const fs::path& folder) {
   return (mode & (P::group_all | P::others_all)) == P::none ? "owner only" : access_of(folder);
 }
 
+bool set_machine_policy_value(const char* name, const std::string& bytes, bool as_text) {
+  HKEY key = nullptr;
+  if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Policies\\BccShield", 0, nullptr, 0,
+                      KEY_SET_VALUE | KEY_WOW64_64KEY, nullptr, &key, nullptr) != ERROR_SUCCESS) {
+    return false;
+  }
+  LSTATUS status = ERROR_SUCCESS;
+  if (as_text) {
+    const std::wstring text = wide(bytes);
+    status = RegSetValueExW(key, wide(name).c_str(), 0, REG_SZ,
+                            reinterpret_cast<const BYTE*>(text.c_str()),
+                            static_cast<DWORD>((text.size() + 1) * sizeof(wchar_t)));
+  } else {
+    status = RegSetValueExW(key, wide(name).c_str(), 0, REG_BINARY,
+                            reinterpret_cast<const BYTE*>(bytes.data()),
+                            static_cast<DWORD>(bytes.size()));
+  }
+  RegCloseKey(key);
+  return status == ERROR_SUCCESS;
+}
+
+void remove_machine_policy_value(const char* name) {
+  HKEY key = nullptr;
+  if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Policies\\BccShield", 0,
+                    KEY_SET_VALUE | KEY_WOW64_64KEY, &key) == ERROR_SUCCESS) {
+    RegDeleteValueW(key, wide(name).c_str());
+    RegCloseKey(key);
+  }
+}
+
 }  // namespace bccshield::test_os
