@@ -55,7 +55,7 @@ AuditConfig load_audit_config(const std::filesystem::path& file) {
     }
     if (!known && config.problem.empty()) {
       config.problem =
-          file.string() + " line " + std::to_string(number) + ": not understood (ignored)";
+          utf8_of(file) + " line " + std::to_string(number) + ": not understood (ignored)";
     }
   }
   if (const auto forced = env_path("BCCSHIELD_AUDIT_SYSLOG")) config.syslog = *forced == "1";

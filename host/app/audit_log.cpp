@@ -99,9 +99,9 @@ struct RotatedFile {
 
 // <stem>-YYYYMMDD<ext> or <stem>-YYYYMMDD-N<ext> next to `current`.
 std::optional<RotatedFile> rotated_file(const fs::path& current, const fs::path& candidate) {
-  const std::string stem = current.stem().string() + "-";
-  const std::string ext = current.extension().string();
-  const std::string name = candidate.filename().string();
+  const std::string stem = utf8_of(current.stem()) + "-";
+  const std::string ext = utf8_of(current.extension());
+  const std::string name = utf8_of(candidate.filename());
   if (!name.starts_with(stem) || !name.ends_with(ext) || name.size() < stem.size() + 8 + ext.size())
     return std::nullopt;
   const std::string middle = name.substr(stem.size(), name.size() - stem.size() - ext.size());
@@ -218,8 +218,8 @@ bool AuditLog::rotate_if_due(const std::string& last_line) {
   if (size < audit_rotate_bytes && (first_day.empty() || first_day >= today)) return false;
   std::string day = line_day(last_line);
   if (day.empty()) day = today;
-  const std::string stem = file_.stem().string() + "-" + day;
-  const std::string ext = file_.extension().string();
+  const std::string stem = utf8_of(file_.stem()) + "-" + day;
+  const std::string ext = utf8_of(file_.extension());
   for (int number = 1; number <= kMaxRotatedPerDay; ++number) {
     const fs::path target =
         file_.parent_path() / (stem + (number > 1 ? "-" + std::to_string(number) : "") + ext);

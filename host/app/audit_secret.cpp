@@ -63,7 +63,7 @@ bool create_audit_key_file(const fs::path& file, fs::perms mode, std::string& er
   if (file.has_parent_path()) {
     fs::create_directories(file.parent_path(), ec);
     if (ec) {
-      error = "cannot create the folder " + file.parent_path().string() + ": " + ec.message();
+      error = "cannot create the folder " + utf8_of(file.parent_path()) + ": " + ec.message();
       return false;
     }
   }
@@ -75,7 +75,8 @@ bool create_audit_key_file(const fs::path& file, fs::perms mode, std::string& er
   // host process starting at the same moment reads no key or the whole key, never half of one.
   std::array<unsigned char, 8> nonce{};
   randombytes_buf(nonce.data(), nonce.size());
-  const fs::path temporary = file.string() + ".new-" + to_hex(nonce.data(), nonce.size());
+  const fs::path temporary =
+      path_from_utf8(utf8_of(file) + ".new-" + to_hex(nonce.data(), nonce.size()));
   std::string problem;
   bool ok = write_file(temporary, text, mode, IfExists::Fail, problem);
   sodium_memzero(text.data(), text.size());
@@ -84,7 +85,7 @@ bool create_audit_key_file(const fs::path& file, fs::perms mode, std::string& er
     fs::create_hard_link(temporary, file, link_error);
     if (link_error) {
       ok = false;
-      problem = "cannot create " + file.string() + ": " + link_error.message();
+      problem = "cannot create " + utf8_of(file) + ": " + link_error.message();
     }
     std::error_code ignored;
     fs::remove(temporary, ignored);
@@ -112,10 +113,10 @@ std::optional<AuditSecret> load_audit_secret(bool create, std::string& error) {
       case KeyFileStatus::Missing:
         continue;
       case KeyFileStatus::Unreadable:
-        error = "cannot read the audit key " + candidate.string();
+        error = "cannot read the audit key " + utf8_of(candidate);
         return std::nullopt;
       case KeyFileStatus::Invalid:
-        error = "the audit key " + candidate.string() + " is not one base64 line of 32 bytes";
+        error = "the audit key " + utf8_of(candidate) + " is not one base64 line of 32 bytes";
         return std::nullopt;
       case KeyFileStatus::Ok:
         secret.source = candidate;
@@ -124,8 +125,8 @@ std::optional<AuditSecret> load_audit_secret(bool create, std::string& error) {
   }
   if (candidates.empty() || !create) {
     error = "no audit key found (looked in " +
-            (candidates.empty() ? std::string("no location") : candidates.front().string()) +
-            (candidates.size() > 1 ? " and " + candidates.back().string() : std::string()) + ")";
+            (candidates.empty() ? std::string("no location") : utf8_of(candidates.front())) +
+            (candidates.size() > 1 ? " and " + utf8_of(candidates.back()) : std::string()) + ")";
     return std::nullopt;
   }
   const fs::path& mine =

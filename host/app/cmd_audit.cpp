@@ -15,6 +15,7 @@
 #include "audit_pseudonym.hpp"
 #include "audit_secret.hpp"
 #include "cli_options.hpp"
+#include "file_util.hpp"
 #include "key_file.hpp"
 #include "printable_text.hpp"
 
@@ -46,7 +47,7 @@ bool read_log(const std::string& name, LogLines& out) {
   std::ifstream file;
   std::istream* in = &std::cin;
   if (name != "-") {
-    file.open(name, std::ios::binary);
+    file.open(path_from_utf8(name), std::ios::binary);
     if (!file) {
       print_error("cannot read the audit log " + name);
       return false;
@@ -83,8 +84,8 @@ std::optional<LogLines> read_logs(const po::variables_map& values) {
       print_error("no audit log location (set --log)");
       return std::nullopt;
     }
-    for (const fs::path& file : audit_log_files(*path)) names.push_back(file.string());
-    if (names.empty()) names.push_back(path->string());
+    for (const fs::path& file : audit_log_files(*path)) names.push_back(utf8_of(file));
+    if (names.empty()) names.push_back(utf8_of(*path));
   }
   LogLines lines;
   for (const std::string& name : names) {
@@ -458,14 +459,14 @@ int verify(const Arguments& arguments) {
       print_error("no audit log location (set --log)");
       return exit_usage;
     }
-    for (const fs::path& file : audit_log_files(*path)) names.push_back(file.string());
-    if (names.empty()) names.push_back(path->string());
+    for (const fs::path& file : audit_log_files(*path)) names.push_back(utf8_of(file));
+    if (names.empty()) names.push_back(utf8_of(*path));
   }
   std::size_t broken = 0;
   for (const std::string& name : names) {
     std::ifstream file;
     if (name != "-") {
-      file.open(name, std::ios::binary);
+      file.open(path_from_utf8(name), std::ios::binary);
       if (!file) {
         print_error("cannot read the audit log " + name);
         return exit_usage;
@@ -503,7 +504,7 @@ int keygen(const Arguments& arguments) {
   }
   AuditSecret secret;
   const bool readable = read_key_file(file, secret.key) == KeyFileStatus::Ok;
-  std::cout << "audit key " << file.string() << " created (mode " << mode_text << ", key id "
+  std::cout << "audit key " << utf8_of(file) << " created (mode " << mode_text << ", key id "
             << (readable ? secret.key_id() : std::string("?")) << ")\n";
   return exit_ok;
 }

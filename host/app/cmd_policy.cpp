@@ -28,7 +28,7 @@ std::string usage() {
              "       bccshield-host policy verify [--public-key FILE] POLICY  (default key: "
              "$BCCSHIELD_POLICY_KEY,\n"
              "                                                                  else ") +
-         platform::machine_file(platform::MachineFile::PolicyKey).string() +
+         utf8_of(platform::machine_file(platform::MachineFile::PolicyKey)) +
          ")\n"
          "       bccshield-host policy status                             (what the host applies "
          "now)\n"
@@ -84,8 +84,8 @@ int keygen(const Arguments& arguments) {
     print_error(problem + " (keygen never overwrites a key)");
     return exit_usage;
   }
-  std::cout << "signing key " << secret_file.string() << " (keep it secret), public key "
-            << public_file.string() << ", key id " << public_key_id(key.public_key) << "\n";
+  std::cout << "signing key " << utf8_of(secret_file) << " (keep it secret), public key "
+            << utf8_of(public_file) << ", key id " << public_key_id(key.public_key) << "\n";
   return exit_ok;
 }
 
@@ -145,7 +145,7 @@ int verify(const Arguments& arguments) {
   const fs::path key_file = values->count("public-key") != 0
                                 ? fs::path((*values)["public-key"].as<std::string>())
                                 : policy_location(std::nullopt).public_key;
-  const auto content = read_input(policy_file.string(), kMaxPolicyInputBytes);
+  const auto content = read_input(utf8_of(policy_file), kMaxPolicyInputBytes);
   if (!content) return exit_usage;
   const SignatureCheck check = verify_policy_signature(policy_file, *content, key_file);
   if (!check.ok) {
@@ -155,11 +155,11 @@ int verify(const Arguments& arguments) {
   try {
     (void)policy_from_text(*content);
   } catch (const PolicyError& error) {
-    print_error("REFUSED: " + policy_file.string() +
+    print_error("REFUSED: " + utf8_of(policy_file) +
                 ": the signature is valid but the policy is invalid: " + error.what());
     return exit_flagged;
   }
-  std::cout << policy_file.string() << ": signature valid for " << key_file.string()
+  std::cout << utf8_of(policy_file) << ": signature valid for " << utf8_of(key_file)
             << ", policy valid\n";
   return exit_ok;
 }
@@ -175,13 +175,13 @@ int status() {
 // Writes `text` beside `target` and renames it into place: a host starting meanwhile reads the
 // old file or the new one, never half of one.
 bool replace_file(const fs::path& target, const std::string& text, std::string& error) {
-  const fs::path next = target.string() + ".new";
+  const fs::path next = path_from_utf8(utf8_of(target) + ".new");
   const auto mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                     fs::perms::others_read;
   if (!write_file(next, text, mode, IfExists::Replace, error)) return false;
   std::error_code ec;
   fs::rename(next, target, ec);
-  if (ec) error = "cannot rename " + next.string() + " to " + target.string() + ": " + ec.message();
+  if (ec) error = "cannot rename " + utf8_of(next) + " to " + utf8_of(target) + ": " + ec.message();
   return !ec;
 }
 
@@ -194,20 +194,20 @@ int install(const Arguments& arguments) {
   }
   if (!platform::running_as_admin()) {
     print_error("policy install must run as root: it writes " +
-                platform::machine_file(platform::MachineFile::Policy).string() + " and " +
-                platform::machine_file(platform::MachineFile::PolicySerial).string());
+                utf8_of(platform::machine_file(platform::MachineFile::Policy)) + " and " +
+                utf8_of(platform::machine_file(platform::MachineFile::PolicySerial)));
     return exit_usage;
   }
   const fs::path source = arguments[0];
   const fs::path signature =
-      arguments.size() == 2 ? fs::path(arguments[1]) : fs::path(source.string() + ".sig");
-  const auto content = read_input(source.string(), kMaxPolicyInputBytes);
+      arguments.size() == 2 ? fs::path(arguments[1]) : path_from_utf8(utf8_of(source) + ".sig");
+  const auto content = read_input(utf8_of(source), kMaxPolicyInputBytes);
   if (!content) return exit_usage;
   Policy policy;
   try {
     policy = policy_from_text(*content);
   } catch (const PolicyError& error) {
-    print_error("REFUSED: " + source.string() + ": " + error.what());
+    print_error("REFUSED: " + utf8_of(source) + ": " + error.what());
     return exit_flagged;
   }
   const fs::path key = platform::machine_file(platform::MachineFile::PolicyKey);
@@ -226,23 +226,23 @@ int install(const Arguments& arguments) {
   const RecordedSerial recorded = read_recorded_serial(serial_file);
   if (!recorded.problem.empty()) print_error(recorded.problem);
   if (recorded.serial && policy.serial.value_or(0) < *recorded.serial) {
-    print_error("REFUSED: " + source.string() + ": its serial " +
+    print_error("REFUSED: " + utf8_of(source) + ": its serial " +
                 (policy.serial ? std::to_string(*policy.serial) : std::string("(none)")) +
                 " is below " + std::to_string(*recorded.serial) +
                 ", the highest installed: give it a higher serial and sign it again");
     return exit_flagged;
   }
   if (policy.not_after_s && *policy.not_after_s <= static_cast<std::int64_t>(std::time(nullptr))) {
-    print_error("REFUSED: " + source.string() + ": it expired at " + *policy.not_after);
+    print_error("REFUSED: " + utf8_of(source) + ": it expired at " + *policy.not_after);
     return exit_flagged;
   }
   const fs::path target = platform::machine_file(platform::MachineFile::Policy);
   fs::create_directories(target.parent_path(), ec);
-  const fs::path target_signature = target.string() + ".sig";
+  const fs::path target_signature = path_from_utf8(utf8_of(target) + ".sig");
   std::string error;
   bool ok = true;
   if (fs::exists(signature, ec)) {
-    const auto signature_text = read_input(signature.string(), max_key_file_bytes);
+    const auto signature_text = read_input(utf8_of(signature), max_key_file_bytes);
     ok = signature_text && replace_file(target_signature, *signature_text, error);
   } else {
     fs::remove(target_signature, ec);  // a stale signature of another policy means nothing
@@ -255,7 +255,7 @@ int install(const Arguments& arguments) {
     if (!error.empty()) print_error(error);
     return exit_flagged;
   }
-  std::cout << "installed " << target.string() << " (serial "
+  std::cout << "installed " << utf8_of(target) << " (serial "
             << (policy.serial ? std::to_string(*policy.serial) : std::string("none"))
             << (key_id.empty() ? ", unsigned: no key installed" : ", key id " + key_id)
             << "); highest accepted serial "

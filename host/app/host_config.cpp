@@ -31,7 +31,7 @@ HostConfig load_host_config(const std::filesystem::path& file) {
   }
   // A file a user could edit would let that user switch the guard off: it counts as absent.
   if (std::string why; !platform::admin_only(file, why)) {
-    config.problem = file.string() + " is ignored: " + why;
+    config.problem = utf8_of(file) + " is ignored: " + why;
     return config;
   }
   std::istringstream in(content.text);
@@ -48,7 +48,7 @@ HostConfig load_host_config(const std::filesystem::path& file) {
       config.allow_environment_overrides = value == "true";
     } else if (config.problem.empty()) {
       config.problem =
-          file.string() + " line " + std::to_string(number) + ": not understood (ignored)";
+          utf8_of(file) + " line " + std::to_string(number) + ": not understood (ignored)";
     }
   }
   return config;
@@ -67,7 +67,7 @@ bool settle_environment_overrides() {
     list += (list.empty() ? "" : ", ") + name;
   }
   print_error("serve mode ignores " + list + ": " +
-              platform::machine_file(platform::MachineFile::HostConfig).string() +
+              utf8_of(platform::machine_file(platform::MachineFile::HostConfig)) +
               " does not allow environment overrides");
   return false;
 }

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "file_util.hpp"
 #include "platform.hpp"
 #include "policy_loader.hpp"
 #include "print_error.hpp"
@@ -24,7 +25,7 @@ std::string random_check_id() {
 HostIdentity serve_host_identity(const std::optional<std::string>& manifest, bool overridden) {
   HostIdentity host;
   if (const auto self = platform::executable_path()) {
-    host.path = self->string();
+    host.path = utf8_of(*self);
     host.system_host = platform::is_system_host(*self);
   }
   host.manifest = manifest;

@@ -104,8 +104,8 @@ enum class MachineFile {
   PolicySerial,  // the highest accepted policy serial, written only by an admin step
 };
 // Linux: /etc/bccshield/... and /var/lib/bccshield/policy-serial (cmake/identity.cmake).
-// Windows: the install folder (the executable's folder under Program Files): never C:\etc
-// (any user may create it) nor %ProgramData% (user-writable without ACLs).
+// Windows: the "policy" folder of the install folder (the executable's folder under Program
+// Files): never C:\etc (any user may create it) nor %ProgramData% (user-writable without ACLs).
 std::filesystem::path machine_file(MachineFile which);
 
 // A value an administrator set for BccShield outside any file: on Windows

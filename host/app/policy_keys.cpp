@@ -1,6 +1,7 @@
 #include "policy_keys.hpp"
 
 #include "bccshield/identity.hpp"
+#include "file_util.hpp"
 #include "key_file.hpp"
 #include "platform.hpp"
 #include "policy_signature.hpp"
@@ -40,7 +41,7 @@ std::string secret_key_file_text(const PolicySigningKey& key) {
 std::string public_key_file_text(
     const std::array<unsigned char, crypto_sign_PUBLICKEYBYTES>& public_key) {
   return key_file_text(std::string("# BccShield policy public key (Ed25519): install as ") +
-                           platform::machine_file(platform::MachineFile::PolicyKey).string() +
+                           utf8_of(platform::machine_file(platform::MachineFile::PolicyKey)) +
                            "\n# key id " + public_key_id(public_key) + "\n",
                        public_key);
 }

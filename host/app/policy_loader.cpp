@@ -18,7 +18,7 @@ LoadedPolicy refused(const fs::path& file, ErrorCode code, const std::string& me
                      PolicyState state, const std::string& field = {}) {
   LoadedPolicy loaded;
   if (state == PolicyState::Strict) loaded.policy = Policy::strict();
-  loaded.status = PolicyStatus::refused(file.string(), code, message, field, state);
+  loaded.status = PolicyStatus::refused(utf8_of(file), code, message, field, state);
   return loaded;
 }
 
@@ -91,7 +91,7 @@ LoadedPolicy load_policy(const PolicyLocation& location, std::time_t now) {
                      "the policy's serial " +
                          (policy.serial ? std::to_string(*policy.serial) : std::string("(none)")) +
                          " is below " + std::to_string(*recorded.serial) +
-                         ", the highest installed (" + location.serial_record.string() +
+                         ", the highest installed (" + utf8_of(location.serial_record) +
                          "): an older policy was put back; install the current one with "
                          "`bccshield-host policy install`",
                      PolicyState::Strict, "/serial");
@@ -105,7 +105,7 @@ LoadedPolicy load_policy(const PolicyLocation& location, std::time_t now) {
   }
   LoadedPolicy loaded;
   loaded.status.state = PolicyState::Ok;
-  loaded.status.source = location.file.string();
+  loaded.status.source = utf8_of(location.file);
   loaded.status.signature_verified = key_id.has_value();
   loaded.status.key_id = key_id;
   loaded.status.serial = policy.serial;

@@ -25,7 +25,7 @@ RecordedSerial read_recorded_serial(const fs::path& file) {
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value < 1) {
-    recorded.problem = file.string() + " is not a policy serial (ignored)";
+    recorded.problem = utf8_of(file) + " is not a policy serial (ignored)";
     return recorded;
   }
   recorded.serial = value;
@@ -37,7 +37,7 @@ bool record_serial(const fs::path& file, std::int64_t serial, std::string& error
   if (file.has_parent_path() && !fs::exists(file.parent_path(), ec)) {
     fs::create_directories(file.parent_path(), ec);
     if (ec) {
-      error = "cannot create " + file.parent_path().string() + ": " + ec.message();
+      error = "cannot create " + utf8_of(file.parent_path()) + ": " + ec.message();
       return false;
     }
     fs::permissions(file.parent_path(),

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "file_util.hpp"
 #include "key_file.hpp"
 #include "policy_keys.hpp"
 
@@ -23,23 +24,23 @@ SignatureCheck verify_policy_signature(const std::filesystem::path& policy_file,
   std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> key{};
   if (read_key_file(public_key_file, key) != KeyFileStatus::Ok) {
     check.message =
-        "the public key " + public_key_file.string() + " cannot be read as an Ed25519 key";
+        "the public key " + utf8_of(public_key_file) + " cannot be read as an Ed25519 key";
     return check;
   }
   check.key_id = public_key_id(key);
   const std::filesystem::path signature_file =
-      signature_file_given.empty() ? std::filesystem::path(policy_file.string() + ".sig")
+      signature_file_given.empty() ? std::filesystem::path(policy_file).concat(".sig")
                                    : signature_file_given;
   std::array<unsigned char, crypto_sign_BYTES> signature{};
   const KeyFileStatus signature_status = read_key_file(signature_file, signature);
   if (signature_status == KeyFileStatus::Missing || signature_status == KeyFileStatus::Unreadable) {
-    check.message = "the policy " + policy_file.string() +
-                    " is not signed: " + signature_file.string() + " is missing";
+    check.message = "the policy " + utf8_of(policy_file) +
+                    " is not signed: " + utf8_of(signature_file) + " is missing";
     return check;
   }
   if (signature_status != KeyFileStatus::Ok) {
     check.message =
-        "the signature file " + signature_file.string() + " is not a valid Ed25519 signature";
+        "the signature file " + utf8_of(signature_file) + " is not a valid Ed25519 signature";
     return check;
   }
   const std::string message = policy_signed_message(content);
@@ -52,12 +53,12 @@ SignatureCheck verify_policy_signature(const std::filesystem::path& policy_file,
     // A signature over the bare bytes (bccshield-host 0.x) is refused, not accepted: accepting
     // it would keep the ambiguity the context removes. Say so, so the admin re-signs.
     check.message = verifies(content)
-                        ? "the signature of " + policy_file.string() +
+                        ? "the signature of " + utf8_of(policy_file) +
                               " was made by an older bccshield-host over the bare file, without "
                               "the policy context: sign it again with `bccshield-host policy sign`"
-                        : "the signature of " + policy_file.string() +
+                        : "the signature of " + utf8_of(policy_file) +
                               " does not match its content and the installed key " +
-                              public_key_file.string() +
+                              utf8_of(public_key_file) +
                               " (the file was changed after signing, or signed with another key)";
     return check;
   }

@@ -30,7 +30,7 @@ std::optional<OrderedJson> read_json(const fs::path& file, std::string& message)
   try {
     return OrderedJson::parse(*text);
   } catch (const OrderedJson::parse_error& error) {
-    message = file.string() + " is not valid JSON (" + error.what() +
+    message = utf8_of(file) + " is not valid JSON (" + error.what() +
               "): fix it, then run this again; nothing was changed";
     return std::nullopt;
   }
@@ -74,7 +74,7 @@ bool safe_to_edit(const fs::path& file, std::string& message) {
          judged.parent_path() != judged)
     judged = judged.parent_path();
   if (std::string why; !platform::admin_only(judged, why)) {
-    message = "refusing to edit " + file.string() + " as root: " + why +
+    message = "refusing to edit " + utf8_of(file) + " as root: " + why +
               " (a user could replace what root writes); make it root-owned and not "
               "group- or world-writable";
     return false;
@@ -114,7 +114,7 @@ bool apply_host_error_lock(OrderedJson& policies, const ThunderbirdPolicyRequest
   }
   OrderedJson& third = policies["3rdparty"];
   if (!third.is_object()) {
-    message = request.file.string() + ": \"3rdparty\" is not an object; nothing was changed";
+    message = utf8_of(request.file) + ": \"3rdparty\" is not an object; nothing was changed";
     return false;
   }
   if (!third.contains("Extensions")) {
@@ -124,7 +124,7 @@ bool apply_host_error_lock(OrderedJson& policies, const ThunderbirdPolicyRequest
   OrderedJson& extensions = third["Extensions"];
   if (!extensions.is_object()) {
     message =
-        request.file.string() + ": \"3rdparty.Extensions\" is not an object; nothing was changed";
+        utf8_of(request.file) + ": \"3rdparty.Extensions\" is not an object; nothing was changed";
     return false;
   }
   if (!extensions.contains(request.extension_id)) {
@@ -133,7 +133,7 @@ bool apply_host_error_lock(OrderedJson& policies, const ThunderbirdPolicyRequest
   }
   OrderedJson& managed = extensions[request.extension_id];
   if (!managed.is_object()) {
-    message = request.file.string() + ": the 3rdparty entry of " + request.extension_id +
+    message = utf8_of(request.file) + ": the 3rdparty entry of " + request.extension_id +
               " is not an object; nothing was changed";
     return false;
   }
@@ -158,7 +158,7 @@ bool ensure_folder(const fs::path& file, bool& created, std::string& message) {
   if (folder.empty() || fs::exists(folder, ec)) return true;
   fs::create_directories(folder, ec);
   if (ec) {
-    message = "cannot create " + folder.string() + ": " + ec.message();
+    message = "cannot create " + utf8_of(folder) + ": " + ec.message();
     return false;
   }
   created = true;
@@ -180,7 +180,7 @@ std::optional<platform::FolderLock> lock_folder_of(const fs::path& file, std::st
 bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
                                       std::string& message) {
   std::error_code ec;
-  OrderedJson state = {{"file", request.file.string()}, {"extensionId", request.extension_id},
+  OrderedJson state = {{"file", utf8_of(request.file)}, {"extensionId", request.extension_id},
                        {"createdFolder", false},        {"createdFile", false},
                        {"createdPolicies", false},      {"createdExtensionSettings", false},
                        {"previousEntry", nullptr}};
@@ -197,14 +197,14 @@ bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
     std::string ignored;
     earlier_state = read_json(request.state_file, ignored);
     if (earlier_state &&
-        (!earlier_state->is_object() || earlier_state->value("file", "") != request.file.string()))
+        (!earlier_state->is_object() || earlier_state->value("file", "") != utf8_of(request.file)))
       earlier_state.reset();
   }
   if (fs::exists(fs::symlink_status(request.file, ec))) {
     auto existing = read_json(request.file, message);
     if (!existing) return false;
     if (!existing->is_object()) {
-      message = request.file.string() + " does not hold a JSON object; nothing was changed";
+      message = utf8_of(request.file) + " does not hold a JSON object; nothing was changed";
       return false;
     }
     document = std::move(*existing);
@@ -218,7 +218,7 @@ bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
   }
   OrderedJson& policies = document["policies"];
   if (!policies.is_object()) {
-    message = request.file.string() + ": \"policies\" is not an object; nothing was changed";
+    message = utf8_of(request.file) + ": \"policies\" is not an object; nothing was changed";
     return false;
   }
   if (!policies.contains("ExtensionSettings")) {
@@ -228,7 +228,7 @@ bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
   OrderedJson& settings = policies["ExtensionSettings"];
   if (!settings.is_object()) {
     message =
-        request.file.string() + ": \"ExtensionSettings\" is not an object; nothing was changed";
+        utf8_of(request.file) + ": \"ExtensionSettings\" is not an object; nothing was changed";
     return false;
   }
   if (settings.contains(request.extension_id))
@@ -248,12 +248,12 @@ bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
     std::string problem;
     if (!ensure_folder(request.state_file, ignored_created, problem) ||
         !write_atomically(request.state_file, state.dump(2) + "\n", problem)) {
-      message = "updated " + request.file.string() + " but cannot record the change in " +
-                request.state_file.string() + ": " + problem;
+      message = "updated " + utf8_of(request.file) + " but cannot record the change in " +
+                utf8_of(request.state_file) + ": " + problem;
       return false;
     }
   }
-  message = request.file.string() + ": " + request.extension_id + " is force-installed from " +
+  message = utf8_of(request.file) + ": " + request.extension_id + " is force-installed from " +
             request.xpi_url;
   if (!request.lock_on_host_error.empty())
     message += "; onHostError locked to " + request.lock_on_host_error;
@@ -265,7 +265,7 @@ bool remove_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request
   std::error_code ec;
   if (!fs::exists(request.file.parent_path(), ec)) {
     if (!request.state_file.empty()) fs::remove(request.state_file, ec);
-    message = request.file.string() + " does not exist: nothing to remove";
+    message = utf8_of(request.file) + " does not exist: nothing to remove";
     return true;
   }
   if (!safe_to_edit(request.file, message)) return false;
@@ -286,19 +286,19 @@ bool remove_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request
     return true;
   };
   if (!fs::exists(fs::symlink_status(request.file, ec)))
-    return finish(request.file.string() + " does not exist: nothing to remove");
+    return finish(utf8_of(request.file) + " does not exist: nothing to remove");
   auto loaded = read_json(request.file, message);
   if (!loaded) return false;
   OrderedJson document = std::move(*loaded);
   if (!document.is_object() || !document.contains("policies") ||
       !document["policies"].is_object()) {
-    return finish(request.file.string() + " holds no policies: nothing to remove");
+    return finish(utf8_of(request.file) + " holds no policies: nothing to remove");
   }
   OrderedJson& policies = document["policies"];
   restore_host_error_lock(policies, request, state);
   if (!policies.contains("ExtensionSettings") || !policies["ExtensionSettings"].is_object() ||
       !policies["ExtensionSettings"].contains(request.extension_id)) {
-    return finish(request.file.string() + " has no entry for " + request.extension_id +
+    return finish(utf8_of(request.file) + " has no entry for " + request.extension_id +
                   ": nothing to remove");
   }
   OrderedJson& settings = policies["ExtensionSettings"];
@@ -316,11 +316,11 @@ bool remove_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request
     fs::remove(request.file, ec);
     if (state.value("createdFolder", false))
       fs::remove(request.file.parent_path(), ec);  // only if empty
-    return finish(request.file.string() + ": removed (BccShield had created it)");
+    return finish(utf8_of(request.file) + ": removed (BccShield had created it)");
   }
   if (policies.empty() && state.value("createdPolicies", false)) document.erase("policies");
   if (!write_atomically(request.file, document.dump(2) + "\n", message)) return false;
-  return finish(request.file.string() + ": the " + request.extension_id +
+  return finish(utf8_of(request.file) + ": the " + request.extension_id +
                 " entry is removed, other policies kept");
 }
 

@@ -6,7 +6,7 @@ import struct
 import subprocess
 import unittest
 
-from host_process import HOST, PrivateMachine, frame, run_host, unframe_all
+from host_process import HOST, PrivateMachine, frame, host_command, host_env, host_file, host_path, run_host, unframe_all
 
 VECTORS = os.environ.get("BCCSHIELD_VECTORS", "")
 
@@ -18,7 +18,46 @@ def tourism_draft(count=30):
             "type": "new"}
 
 
+def padded(body, length):
+    """`body` framed, its JSON padded with CR LF whitespace to exactly `length` bytes."""
+    data = json.dumps({"protocolVersion": 2, **body}).encode()
+    spaces = length - len(data)
+    assert spaces >= 2
+    data = data[:-1] + b"\r\n" * (spaces // 2) + b" " * (spaces % 2) + data[-1:]
+    return struct.pack("=I", len(data)) + data
+
+
+def reply_lengths(stdout):
+    lengths = []
+    while stdout:
+        (length,) = struct.unpack("=I", stdout[:4])
+        lengths.append(length)
+        stdout = stdout[4 + length :]
+    return lengths
+
+
 class HostBinary(unittest.TestCase):
+    def test_bytes_text_mode_would_change_pass_both_ways(self):
+        # Windows text mode turns CR LF into LF and stops at 0x1A on input, LF into CR LF on output:
+        # request lengths 0x0A0D (bytes 0D 0A), 0x1A0A and 0x0D1A, payloads with CR LF, and a reply
+        # whose length holds 0x0A must all pass unchanged (_setmode(_O_BINARY) in the host).
+        requests = [padded({"type": "hello", "id": n}, n) for n in (0x0A0D, 0x1A0A, 0x0D1A)]
+
+        def check(name_length):
+            draft = tourism_draft(30)  # a warning: the reply's rewrite echoes the sender
+            draft["from"] = "A" * name_length + " <accueil@tourisme-vallee.fr>"
+            return frame({"type": "check", "id": "c", "draft": draft})
+
+        first, second = (reply_lengths(run_host(check(n)).raw_stdout)[0] for n in (1, 2))
+        step = second - first  # bytes the reply grows per letter of the sender's name
+        self.assertGreater(step, 0)
+        letters = next(n for n in range(1, 1024) if (first + (n - 1) * step) % 256 == 0x0A)
+        run = run_host(b"".join(requests) + check(letters))
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual([r["id"] for r in run.replies], [0x0A0D, 0x1A0A, 0x0D1A, "c"])
+        self.assertEqual(reply_lengths(run.raw_stdout)[3] % 256, 0x0A)
+        self.assertEqual(run.replies[3]["result"]["decision"], "warn")
+
     def test_hello_then_eof_exits_zero(self):
         run = run_host(frame({"type": "hello", "id": 1}))
         self.assertEqual(run.returncode, 0, run.stderr)
@@ -52,9 +91,9 @@ class HostBinary(unittest.TestCase):
     def test_long_lived_process_answers_each_message_before_eof(self):
         machine = PrivateMachine()
         self.addCleanup(machine.cleanup)
-        proc = subprocess.Popen(machine.command([HOST, "/x/org.bccshield.host.json", "bccshield@bccshield.org"]),
+        proc = subprocess.Popen(machine.command(host_command([host_path("/x/org.bccshield.host.json"), "bccshield@bccshield.org"])),
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"})
+                                env=host_env({"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"}))
         try:
             for i in range(3):
                 proc.stdin.write(frame({"type": "hello", "id": i}))
@@ -108,7 +147,7 @@ class HostBinary(unittest.TestCase):
         self.addCleanup(machine.cleanup)
         machine.allow_environment_overrides()
         run = run_host(frame({"type": "check", "draft": tourism_draft()}) + frame(b"\xff"),
-                       env={"BCCSHIELD_POLICY": "/nonexistent/policy.json"}, machine=machine)
+                       env={"BCCSHIELD_POLICY": host_path("/nonexistent/policy.json")}, machine=machine)
         self.assertNotIn("@", run.stderr)
         self.assertIn("policy refused", run.stderr)
         self.assertEqual(run.replies[0]["policy"]["status"], "error")

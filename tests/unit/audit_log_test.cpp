@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +16,7 @@
 #include "audit_secret.hpp"
 #include "bccshield/evaluate.hpp"
 #include "printable_text.hpp"
+#include "test_os.hpp"
 
 namespace bccshield {
 namespace {
@@ -55,15 +54,15 @@ TEST(AuditSecret, KeyFileRoundTrips) {
 }
 
 TEST(AuditSecret, CreatesPrivateKeyFilesAndNeverOverwrites) {
-  const fs::path dir = fs::temp_directory_path() / ("bccshield-key-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("bccshield-key-" + std::to_string(test_os::process_id()));
   fs::remove_all(dir);
   const fs::path file = dir / "sub" / "audit.key";
   std::string error;
   EXPECT_TRUE(create_audit_key_file(file, fs::perms::owner_read | fs::perms::owner_write, error))
       << error;
-  struct stat info {};
-  ASSERT_EQ(::stat(file.c_str(), &info), 0);
-  EXPECT_EQ(info.st_mode & 0777U, 0600U);
+  EXPECT_EQ(test_os::access_of(file),
+            test_os::access_for(fs::perms::owner_read | fs::perms::owner_write, dir));
   std::ifstream in(file);
   const std::string first((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_TRUE(parse_audit_key_file(first).has_value());
@@ -72,6 +71,8 @@ TEST(AuditSecret, CreatesPrivateKeyFilesAndNeverOverwrites) {
   std::ifstream again(file);
   EXPECT_EQ(std::string((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>()),
             first);
+  in.close();  // Windows refuses to delete a file that is still open
+  again.close();
   fs::remove_all(dir);
 }
 
@@ -172,12 +173,12 @@ TEST(AuditChain, LinesSplitBackAndEveryByteCounts) {
 
 TEST(AuditLog, WritesOnePrivateLineWithoutAddresses) {
   const fs::path dir =
-      fs::temp_directory_path() / ("bccshield-audit-" + std::to_string(::getpid()));
+      fs::temp_directory_path() / ("bccshield-audit-" + std::to_string(test_os::process_id()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "audit.key") << audit_key_file_text(fixed_secret());
-  ::setenv("BCCSHIELD_AUDIT_KEY", (dir / "audit.key").c_str(), 1);
-  ::setenv("BCCSHIELD_AUDIT_CONF", (dir / "none.conf").c_str(), 1);
+  test_os::set_environment("BCCSHIELD_AUDIT_KEY", (dir / "audit.key").string());
+  test_os::set_environment("BCCSHIELD_AUDIT_CONF", (dir / "none.conf").string());
   {
     AuditLog log(dir / "state" / "audit.jsonl");
     Policy policy = Policy::defaults();
@@ -193,13 +194,14 @@ TEST(AuditLog, WritesOnePrivateLineWithoutAddresses) {
     const std::string reason = "alice@example.org";
     log.report({check_id, choice, reason, client});
   }
-  ::unsetenv("BCCSHIELD_AUDIT_KEY");
-  ::unsetenv("BCCSHIELD_AUDIT_CONF");
+  test_os::unset_environment("BCCSHIELD_AUDIT_KEY");
+  test_os::unset_environment("BCCSHIELD_AUDIT_CONF");
   std::ifstream in(dir / "state" / "audit.jsonl");
   std::string first;
   std::string second;
   std::getline(in, first);
   std::getline(in, second);
+  in.close();  // Windows refuses to delete a file that is still open
   const json check = json::parse(first);
   EXPECT_FALSE(check.contains("draft"));
   EXPECT_EQ(check["decision"], "allow");  // named only because the policy asks for it
@@ -207,9 +209,8 @@ TEST(AuditLog, WritesOnePrivateLineWithoutAddresses) {
   EXPECT_EQ(check["keyId"], "9532f03fef07c0a0");
   EXPECT_EQ(json::parse(second)["reason"], "[address 35e9d15253372caf490b97c9897c5e14]");
   EXPECT_EQ((first + second).find('@'), std::string::npos);
-  struct stat info {};
-  ASSERT_EQ(::stat((dir / "state" / "audit.jsonl").c_str(), &info), 0);
-  EXPECT_EQ(info.st_mode & 0777U, 0600U);
+  EXPECT_EQ(test_os::access_of(dir / "state" / "audit.jsonl"),
+            test_os::access_for(fs::perms::owner_read | fs::perms::owner_write, dir));
   fs::remove_all(dir);
 }
 

@@ -3,8 +3,6 @@
 #include "file_util.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <array>
 #include <cstdlib>
@@ -13,6 +11,7 @@
 
 #include "key_file.hpp"
 #include "print_error.hpp"
+#include "test_os.hpp"
 
 namespace bccshield {
 namespace {
@@ -22,9 +21,8 @@ namespace fs = std::filesystem;
 class TempDir : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "bccshield-file-util-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    dir_ = test_os::make_temp_folder("bccshield-file-util");
+    ASSERT_FALSE(dir_.empty());
   }
   void TearDown() override { fs::remove_all(dir_); }
   fs::path write(const std::string& name, const std::string& text) {
@@ -55,14 +53,15 @@ TEST_F(FileUtil, TellsMissingFromUnreadable) {
 TEST_F(FileUtil, ExclusiveWriteNeverOverwritesAndSetsTheModeExactly) {
   const fs::path file = dir_ / "key";
   std::string error;
-  const mode_t old_umask = ::umask(077);
+  const unsigned old_umask = test_os::set_umask(077);
   ASSERT_TRUE(write_file(file, "one",
                          fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read,
                          IfExists::Fail, error))
       << error;
-  ::umask(old_umask);
-  EXPECT_EQ(fs::status(file).permissions() & fs::perms::mask,
-            fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  test_os::set_umask(old_umask);
+  EXPECT_EQ(test_os::access_of(file),
+            test_os::access_for(
+                fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read, dir_));
   EXPECT_FALSE(write_file(file, "two", fs::perms::owner_read, IfExists::Fail, error));
   EXPECT_NE(error.find(file.string()), std::string::npos) << error;
   EXPECT_EQ(read_file(file, 10).text, "one");
@@ -73,11 +72,11 @@ TEST_F(FileUtil, ExclusiveWriteNeverOverwritesAndSetsTheModeExactly) {
 }
 
 TEST(FileUtilEnv, EmptyIsUnset) {
-  ::setenv("BCCSHIELD_TEST_PATH", "", 1);
+  test_os::set_environment("BCCSHIELD_TEST_PATH", "");
   EXPECT_FALSE(env_path("BCCSHIELD_TEST_PATH").has_value());
-  ::setenv("BCCSHIELD_TEST_PATH", "/x/y", 1);
+  test_os::set_environment("BCCSHIELD_TEST_PATH", "/x/y");
   EXPECT_EQ(env_path("BCCSHIELD_TEST_PATH"), fs::path("/x/y"));
-  ::unsetenv("BCCSHIELD_TEST_PATH");
+  test_os::unset_environment("BCCSHIELD_TEST_PATH");
   EXPECT_FALSE(env_path("BCCSHIELD_TEST_PATH").has_value());
 }
 

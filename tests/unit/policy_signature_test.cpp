@@ -10,6 +10,7 @@
 #include <string>
 
 #include "policy_keys.hpp"
+#include "test_os.hpp"
 
 namespace bccshield {
 namespace {
@@ -49,10 +50,7 @@ constexpr const char* kSignature72 =
 
 class TempDir {
  public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "bccshield-sig-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
+  TempDir() : path_(test_os::make_temp_folder("bccshield-sig")) {}
   ~TempDir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
