@@ -53,6 +53,7 @@ STALE_MANIFEST = r"C:\Old BccShield\org.bccshield.host.json"
 WINE_OWN_KEYS = ("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\NetworkCards",
                  "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows NT\\CurrentVersion\\NetworkCards")
 # An Ed25519 public key's base64 line (the form of policy.pub's last line); any 32 bytes do here.
+INTRANET_XPI = "https://intranet.example/bccshield.xpi"
 POLICY_KEY = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="
 
 # What an organisation already has before BccShield arrives: another Thunderbird policy, its own
@@ -309,7 +310,7 @@ class MsiUnderWine(unittest.TestCase):
 
     def test_upgrade_keeps_the_admins_policy_files_and_the_settings(self):
         self.install(self.older_msi, TBPOLICY="1", ONHOSTERROR="allow", POLICYKEY=POLICY_KEY,
-                     POLICYFILE=self.stage_policy(b'{"version": 1}\n'))
+                     XPIURL=INTRANET_XPI, POLICYFILE=self.stage_policy(b'{"version": 1}\n'))
         # The admin then edits the policy in place and adds the public key file.
         edited = b'{"version": 1, "internalDomains": ["ville-exemple.fr"]}\n'
         with open(self.installed("policy", "policy.json"), "wb") as handle:
@@ -322,7 +323,8 @@ class MsiUnderWine(unittest.TestCase):
                 self.assertEqual(handle.read(), edited)
             self.assertTrue(os.path.isfile(self.installed("policy", "policy.pub")))
             # What the first install was given is remembered.
-            self.assertEqual(self.values(OUR_EXTENSION_SETTINGS)["installation_mode"], ("REG_SZ", "force_installed"))
+            self.assertEqual(self.values(OUR_EXTENSION_SETTINGS), {"installation_mode": ("REG_SZ", "force_installed"),
+                                                                   "install_url": ("REG_SZ", INTRANET_XPI)})
             self.assertEqual(self.values(OUR_3RDPARTY), {"engine": ("REG_SZ", "host"),
                                                          "onHostError": ("REG_SZ", "allow")})
             self.assertEqual(self.values(BCCSHIELD_POLICIES), {"PolicyKey": ("REG_SZ", POLICY_KEY)})
@@ -341,6 +343,21 @@ class MsiUnderWine(unittest.TestCase):
         self.assert_removed_exactly_what_it_added()
         self.assertEqual(sorted(os.listdir(self.installed("policy"))), ["policy.json", "policy.pub"])
         shutil.rmtree(self.installed())
+
+    def test_tbpolicy_0_on_an_upgrade_turns_thunderbirds_policy_off(self):
+        self.install(self.older_msi, TBPOLICY="1", POLICYKEY=POLICY_KEY)
+        self.assertIsNotNone(self.values(OUR_EXTENSION_SETTINGS))
+        self.install(TBPOLICY="0")
+        try:
+            self.assertIsNone(self.values(OUR_EXTENSION_SETTINGS))
+            self.assertIsNone(self.values(OUR_3RDPARTY))
+            self.assertEqual(self.values(BCCSHIELD_POLICIES), {"PolicyKey": ("REG_SZ", POLICY_KEY)})
+            for key, name, kind, data in PRE_EXISTING:
+                self.assertEqual(self.values(key)[name][0], kind, key)
+        finally:
+            self.uninstall()
+        self.assert_removed_exactly_what_it_added()
+        self.assertFalse(os.path.exists(self.installed()))
 
     def test_a_mistyped_property_installs_nothing(self):
         for properties in ({"ONHOSTERROR": "blok"}, {"TBPOLICY": "yes"}):
