@@ -7,8 +7,8 @@
 # The packages always install under /usr (CPACK_PACKAGING_INSTALL_PREFIX), whatever the build's
 # CMAKE_INSTALL_PREFIX; the native messaging manifest is written at install time so its "path"
 # is the installed binary.
-if(EMSCRIPTEN OR NOT TARGET bccshield_host)
-  return()
+if(EMSCRIPTEN OR WIN32 OR NOT TARGET bccshield_host)
+  return()  # Windows: installer/windows/ and scripts/build-windows.sh
 endif()
 
 set(BCCSHIELD_INSTALLER_DIR ${CMAKE_CURRENT_LIST_DIR})
