@@ -26,6 +26,7 @@ class WinePrefix:
         """A fresh prefix (wineboot ~6 s) and a warm server."""
         shutil.rmtree(self.folder, ignore_errors=True)
         os.makedirs(self.env["HOME"])
+        os.makedirs(self.env["WINEPREFIX"])  # the server refuses to start without its prefix folder
         quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         # The server first: a program started without one would start its own, short-lived one.
         self._server = subprocess.Popen(["wineserver", "--persistent", "--foreground"], env=self.env,
