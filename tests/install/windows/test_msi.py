@@ -360,7 +360,8 @@ class MsiUnderWine(unittest.TestCase):
         self.assertFalse(os.path.exists(self.installed()))
 
     def test_a_mistyped_property_installs_nothing(self):
-        for properties in ({"ONHOSTERROR": "blok"}, {"TBPOLICY": "yes"}):
+        # A POLICYFILE that does not exist fails the copy, and the install is rolled back.
+        for properties in ({"ONHOSTERROR": "blok"}, {"TBPOLICY": "yes"}, {"POLICYFILE": r"C:\staging\missing.json"}):
             done = self.msiexec("/i", self.msi, *[f"{k}={v}" for k, v in properties.items()])
             # ERROR_INSTALL_FAILURE; through Wine, a Unix exit status keeps its low 8 bits.
             self.assertIn(done.returncode, (1603, 1603 & 0xFF), properties)
