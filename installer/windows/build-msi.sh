@@ -44,4 +44,12 @@ grep -v '^#' "$HERE/component-conditions.tsv" | while IFS="$(printf '\t')" read 
   msiinfo export "$OUT" Component | awk -F'\t' -v c="$component" '$1 == c { print $5 }' | grep -qxF "$condition" ||
     { echo "build-msi: the condition of $component did not take" >&2; exit 1; }
 done
+# MajorUpgrade: wixl only orders RemoveExistingProducts after InstallValidate, and its sort puts
+# it after InstallFiles, inside the install script, where Windows Installer refuses it (error
+# 2613; Wine runs it, and its old product's removal then unregisters the new one's UpgradeCode).
+# Right after InstallValidate (1400), before InstallInitialize (1500): the old version is
+# removed completely, then the new one installed (WiX's default, afterInstallValidate).
+msibuild "$OUT" -q "UPDATE \`InstallExecuteSequence\` SET \`Sequence\` = 1401 WHERE \`Action\` = 'RemoveExistingProducts'"
+msiinfo export "$OUT" InstallExecuteSequence | tr -d '\r' | awk -F'\t' '$1 == "RemoveExistingProducts" { print $3 }' | grep -qx 1401 ||
+  { echo "build-msi: RemoveExistingProducts is not at 1401" >&2; exit 1; }
 echo "build-msi: $OUT ($(stat -c %s "$OUT") bytes)"
