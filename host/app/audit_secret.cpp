@@ -63,7 +63,7 @@ bool create_audit_key_file(const fs::path& file, fs::perms mode, std::string& er
   if (file.has_parent_path()) {
     fs::create_directories(file.parent_path(), ec);
     if (ec) {
-      error = "cannot create the folder " + file.parent_path().string() + ": " + ec.message();
+      error = "cannot create the folder " + utf8_of(file.parent_path()) + ": " + ec.message();
       return false;
     }
   }
@@ -97,10 +97,10 @@ std::optional<AuditSecret> load_audit_secret(bool create, std::string& error) {
       case KeyFileStatus::Missing:
         continue;
       case KeyFileStatus::Unreadable:
-        error = "cannot read the audit key " + candidate.string();
+        error = "cannot read the audit key " + utf8_of(candidate);
         return std::nullopt;
       case KeyFileStatus::Invalid:
-        error = "the audit key " + candidate.string() + " is not one base64 line of 32 bytes";
+        error = "the audit key " + utf8_of(candidate) + " is not one base64 line of 32 bytes";
         return std::nullopt;
       case KeyFileStatus::Ok:
         secret.source = candidate;
@@ -109,8 +109,8 @@ std::optional<AuditSecret> load_audit_secret(bool create, std::string& error) {
   }
   if (candidates.empty() || !create) {
     error = "no audit key found (looked in " +
-            (candidates.empty() ? std::string("no location") : candidates.front().string()) +
-            (candidates.size() > 1 ? " and " + candidates.back().string() : std::string()) + ")";
+            (candidates.empty() ? std::string("no location") : utf8_of(candidates.front())) +
+            (candidates.size() > 1 ? " and " + utf8_of(candidates.back()) : std::string()) + ")";
     return std::nullopt;
   }
   const fs::path& mine =

@@ -14,6 +14,7 @@
 #include "audit_pseudonym.hpp"
 #include "audit_secret.hpp"
 #include "cli_options.hpp"
+#include "file_util.hpp"
 #include "key_file.hpp"
 
 namespace bccshield {
@@ -41,7 +42,7 @@ bool read_log(const std::string& name, LogLines& out) {
   std::ifstream file;
   std::istream* in = &std::cin;
   if (name != "-") {
-    file.open(name, std::ios::binary);
+    file.open(path_from_utf8(name), std::ios::binary);
     if (!file) {
       print_error("cannot read the audit log " + name);
       return false;
@@ -78,7 +79,7 @@ std::optional<LogLines> read_logs(const po::variables_map& values) {
       print_error("no audit log location (set --log)");
       return std::nullopt;
     }
-    names.push_back(path->string());
+    names.push_back(utf8_of(*path));
   }
   LogLines lines;
   for (const std::string& name : names) {

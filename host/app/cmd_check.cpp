@@ -5,6 +5,7 @@
 #include "bccshield/evaluate.hpp"
 #include "bccshield/protocol_error.hpp"
 #include "cli_options.hpp"
+#include "file_util.hpp"
 #include "host_context.hpp"
 
 namespace bccshield {
@@ -29,7 +30,8 @@ int run_check(const Arguments& arguments) {
   if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
 
   std::optional<std::filesystem::path> policy_file;
-  if (values->count("policy") != 0) policy_file = (*values)["policy"].as<std::string>();
+  if (values->count("policy") != 0)
+    policy_file = path_from_utf8((*values)["policy"].as<std::string>());
   const HostRuntime runtime = make_host_runtime(policy_file, false);
   const std::string input_name = (*values)["input"].as<std::string>();
   const auto input = read_input(input_name, kMaxCheckInputBytes);

@@ -41,10 +41,19 @@ FileContent read_stream(std::istream& in, const std::string& name, std::size_t l
 
 }  // namespace
 
+fs::path path_from_utf8(std::string_view text) {
+  return fs::path(std::u8string(text.begin(), text.end()));
+}
+
+std::string utf8_of(const fs::path& path) {
+  const std::u8string text = path.u8string();
+  return {text.begin(), text.end()};
+}
+
 std::optional<fs::path> env_path(const char* name) {
   auto value = platform::environment(name);
   if (!value) return std::nullopt;
-  return fs::path(*value);
+  return path_from_utf8(*value);
 }
 
 FileContent read_file(const fs::path& file, std::size_t limit) {
@@ -54,15 +63,15 @@ FileContent read_file(const fs::path& file, std::size_t limit) {
   if (!in.is_open()) {
     FileContent content;
     content.status = fs::exists(file, ec) ? FileStatus::Unreadable : FileStatus::Missing;
-    content.error = "cannot read " + file.string();
+    content.error = "cannot read " + utf8_of(file);
     return content;
   }
-  return read_stream(in, file.string(), limit);
+  return read_stream(in, utf8_of(file), limit);
 }
 
 FileContent read_file_or_stdin(const std::string& name, std::size_t limit) {
   if (name == "-") return read_stream(std::cin, "standard input", limit);
-  return read_file(name, limit);
+  return read_file(path_from_utf8(name), limit);
 }
 
 }  // namespace bccshield

@@ -13,6 +13,12 @@
 
 namespace bccshield {
 
+// A UTF-8 string (an argument, an environment value) as a path, and a path as UTF-8 for a
+// message. std::filesystem's own char conversions use the ANSI code page on Windows: a name
+// with "é" would be another file, and one with "Ω" would throw.
+std::filesystem::path path_from_utf8(std::string_view text);
+std::string utf8_of(const std::filesystem::path& path);
+
 // $name as a path; nullopt when unset or empty (read at start-up, before any thread exists).
 std::optional<std::filesystem::path> env_path(const char* name);
 

@@ -15,7 +15,7 @@ constexpr std::size_t kMaxPolicyBytes = 4U * 1024U * 1024U;
 LoadedPolicy refused(const fs::path& file, ErrorCode code, const std::string& message,
                      const std::string& field = {}) {
   LoadedPolicy loaded;
-  loaded.status = PolicyStatus::refused(file.string(), code, message, field);
+  loaded.status = PolicyStatus::refused(utf8_of(file), code, message, field);
   return loaded;
 }
 
@@ -69,7 +69,7 @@ LoadedPolicy load_policy(const PolicyLocation& location) {
     LoadedPolicy loaded;
     loaded.policy = policy_from_text(content);
     loaded.status.state = PolicyState::Ok;
-    loaded.status.source = location.file.string();
+    loaded.status.source = utf8_of(location.file);
     loaded.status.signature_verified = verified;
     return loaded;
   } catch (const PolicyError& error) {
