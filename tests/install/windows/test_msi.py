@@ -270,7 +270,9 @@ class MsiUnderWine(unittest.TestCase):
             self.assertTrue(os.path.isfile(self.wine.unix_path(xpi_path)))
             self.assertEqual(self.values(OUR_3RDPARTY), {"engine": ("REG_SZ", "host"),
                                                          "onHostError": ("REG_SZ", "block")})
-            self.assertEqual(self.values(BCCSHIELD_POLICIES), {"PolicyKey": ("REG_SZ", POLICY_KEY)})
+            self.assertIsNone(self.values(BCCSHIELD_POLICIES))
+            with open(self.installed("policy", "policy.pub"), "rb") as handle:
+                self.assertEqual(handle.read().decode("ascii").strip(), POLICY_KEY)
             # The organisation's own policies are still there, next to ours.
             for key, name, kind, data in PRE_EXISTING:
                 self.assertEqual(self.values(key)[name][0], kind, key)
@@ -281,8 +283,8 @@ class MsiUnderWine(unittest.TestCase):
         finally:
             self.uninstall()
         self.assert_removed_exactly_what_it_added()
-        # The admin's policy file is theirs: the uninstall leaves it (ADMIN.md says so).
-        self.assertEqual(sorted(os.listdir(self.installed("policy"))), ["policy.json", "policy.json.sig"])
+        # The admin's policy files are theirs: the uninstall leaves them (ADMIN.md says so).
+        self.assertEqual(sorted(os.listdir(self.installed("policy"))), ["policy.json", "policy.json.sig", "policy.pub"])
         shutil.rmtree(self.installed())
 
     def test_the_installed_host_reads_the_policy_file_the_msi_copied(self):
@@ -300,9 +302,11 @@ class MsiUnderWine(unittest.TestCase):
         self.install(POLICYKEY=POLICY_KEY, POLICYFILE=self.stage_policy(b'{"version": 1}\n'))
         try:
             reply = self.launch_like_thunderbird({"protocolVersion": 2, "id": 3, "type": "hello"})[3]
-            # HKLM\SOFTWARE\Policies\BccShield\PolicyKey is installed, the policy is not signed.
+            # policy.pub is installed, the policy is not signed.
             self.assertEqual(reply["policy"]["status"], "error", reply)
             self.assertEqual(reply["policy"]["error"]["code"], 303, reply)
+            # ... because the signature is missing, not because the key file is unreadable.
+            self.assertIn("not signed", reply["policy"]["error"]["message"], reply)
         finally:
             self.uninstall()
             shutil.rmtree(self.installed(), ignore_errors=True)
@@ -311,23 +315,24 @@ class MsiUnderWine(unittest.TestCase):
     def test_upgrade_keeps_the_admins_policy_files_and_the_settings(self):
         self.install(self.older_msi, TBPOLICY="1", ONHOSTERROR="allow", POLICYKEY=POLICY_KEY,
                      XPIURL=INTRANET_XPI, POLICYFILE=self.stage_policy(b'{"version": 1}\n'))
-        # The admin then edits the policy in place and adds the public key file.
+        # The admin then edits the policy in place and adds an audit secret.
         edited = b'{"version": 1, "internalDomains": ["ville-exemple.fr"]}\n'
         with open(self.installed("policy", "policy.json"), "wb") as handle:
             handle.write(edited)
-        with open(self.installed("policy", "policy.pub"), "wb") as handle:
-            handle.write(b"# key\n" + POLICY_KEY.encode() + b"\n")
+        with open(self.installed("policy", "audit.key"), "wb") as handle:
+            handle.write(b"# audit secret\n" + POLICY_KEY.encode() + b"\n")
         self.install()  # the current version, no properties: a plain upgrade
         try:
             with open(self.installed("policy", "policy.json"), "rb") as handle:
                 self.assertEqual(handle.read(), edited)
-            self.assertTrue(os.path.isfile(self.installed("policy", "policy.pub")))
+            self.assertTrue(os.path.isfile(self.installed("policy", "audit.key")))
+            with open(self.installed("policy", "policy.pub"), "rb") as handle:
+                self.assertEqual(handle.read().decode("ascii").strip(), POLICY_KEY)
             # What the first install was given is remembered.
             self.assertEqual(self.values(OUR_EXTENSION_SETTINGS), {"installation_mode": ("REG_SZ", "force_installed"),
                                                                    "install_url": ("REG_SZ", INTRANET_XPI)})
             self.assertEqual(self.values(OUR_3RDPARTY), {"engine": ("REG_SZ", "host"),
                                                          "onHostError": ("REG_SZ", "allow")})
-            self.assertEqual(self.values(BCCSHIELD_POLICIES), {"PolicyKey": ("REG_SZ", POLICY_KEY)})
             # One product, the new one.
             products = self.reg("query", r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall",
                                 "/s").stdout.decode("utf-8", "replace").replace("\r", "")
@@ -341,7 +346,7 @@ class MsiUnderWine(unittest.TestCase):
         finally:
             self.uninstall()
         self.assert_removed_exactly_what_it_added()
-        self.assertEqual(sorted(os.listdir(self.installed("policy"))), ["policy.json", "policy.pub"])
+        self.assertEqual(sorted(os.listdir(self.installed("policy"))), ["audit.key", "policy.json", "policy.pub"])
         shutil.rmtree(self.installed())
 
     def test_tbpolicy_0_on_an_upgrade_turns_thunderbirds_policy_off(self):
@@ -351,13 +356,14 @@ class MsiUnderWine(unittest.TestCase):
         try:
             self.assertIsNone(self.values(OUR_EXTENSION_SETTINGS))
             self.assertIsNone(self.values(OUR_3RDPARTY))
-            self.assertEqual(self.values(BCCSHIELD_POLICIES), {"PolicyKey": ("REG_SZ", POLICY_KEY)})
+            self.assertTrue(os.path.isfile(self.installed("policy", "policy.pub")))
             for key, name, kind, data in PRE_EXISTING:
                 self.assertEqual(self.values(key)[name][0], kind, key)
         finally:
             self.uninstall()
         self.assert_removed_exactly_what_it_added()
-        self.assertFalse(os.path.exists(self.installed()))
+        self.assertEqual(os.listdir(self.installed("policy")), ["policy.pub"])
+        shutil.rmtree(self.installed())
 
     def test_a_mistyped_property_installs_nothing(self):
         # A POLICYFILE that does not exist fails the copy, and the install is rolled back.
