@@ -12,6 +12,9 @@ set(BCCSHIELD_PROTOCOL_VERSION 2)
 set(BCCSHIELD_HOST_NAME "org.bccshield.host")
 set(BCCSHIELD_HOST_DESCRIPTION "BccShield: checks recipients before a bulk e-mail is sent")
 set(BCCSHIELD_EXTENSION_ID "bccshield@bccshield.org")
+# The Windows installer's UpgradeCode: the same for every version, forever (MajorUpgrade finds
+# the installed BccShield through it). installer/windows/bccshield.wxs receives it from here.
+set(BCCSHIELD_MSI_UPGRADE_CODE "de5ea0b9-3350-4d52-bbcd-edd84cb42678")
 
 # System-wide configuration: the same path whatever CMAKE_INSTALL_PREFIX is (packages, admins'
 # configuration management and the docs rely on it). Per-user paths follow XDG at run time.

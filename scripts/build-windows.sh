@@ -259,10 +259,17 @@ check_imports() {
 }
 
 # --- the MSI (installer/windows/) --------------------------------------------------------------
-# Filled in by the MSI work (issue 10, item 3): from build/windows/bccshield-host.exe to
-# build/windows/BccShield-<version>-x64.msi.
+# From build/windows/bccshield-host.exe and the XPI (built by the ci preset: the extension is the
+# same on every OS) to build/windows/BccShield-<version>-x64.msi. Tests: tests/install/windows/
+# run_msi_tests.sh.
 build_msi() {
-  :
+  local version xpi=$ROOT/build/ci/extension/bccshield.xpi
+  version=$(sed -n 's/^set(BCCSHIELD_VERSION \(.*\))$/\1/p' cmake/identity.cmake)
+  say "XPI (cmake --preset ci, target bccshield_xpi)"
+  [ -f build/ci/CMakeCache.txt ] || $NICE cmake --preset ci >/dev/null
+  $NICE cmake --build build/ci --target bccshield_xpi >/dev/null
+  say "MSI"
+  installer/windows/build-msi.sh "$OUT/bccshield-host.exe" "$xpi" "$OUT/BccShield-$version-x64.msi"
 }
 
 install_tools
