@@ -72,6 +72,8 @@ void AuditLog::check(const CheckRecord& record) {
                          {"summary", to_json(verdict.summary)},
                          {"policySource", record.policy_status.source},
                          {"policyStatus", to_string(record.policy_status.state)}};
+  // Large mailings: one decision, and how many messages Convert would make of it.
+  if (verdict.delivery) line["messages"] = verdict.delivery->messages;
   pending_.push_back(Pending{std::move(line), verdict.keys});
 }
 
