@@ -12,6 +12,8 @@ import { CHOICES } from "./modules/constants.mjs";
 import { HOST_NAME } from "./modules/identity.mjs";
 import { createPortTransport } from "./modules/native-port.mjs";
 import { versionMismatchNote } from "./modules/host-version.mjs";
+import { createBatchSender } from "./modules/batch-sender.mjs";
+import { isWebLink } from "./modules/popup-model.mjs";
 
 const translator = createTranslator(
   (key, substitutions) => messenger.i18n.getMessage(key, substitutions),
@@ -127,6 +129,13 @@ messenger.storage.onChanged.addListener(() => {
   settingsPromise = null;
 });
 
+const inform = (input) => {
+  openPopup(input, false).catch((error) => record({ event: "inform-failed", error: String(error) }));
+};
+
+// Large mailings: the other batches of a split Convert (issue 14).
+const batches = createBatchSender({ compose: messenger.compose, inform, record });
+
 const guard = createSendGuard({
   loadSettings: currentSettings,
   expand: createListExpander(messenger),
@@ -134,14 +143,14 @@ const guard = createSendGuard({
   sendNativeMessage: (name, message) => transport.send(name, message),
   clientName,
   ask: (input) => openPopup(input, true),
-  inform: (input) => {
-    openPopup(input, false).catch((error) => record({ event: "inform-failed", error: String(error) }));
-  },
+  inform,
   record,
+  batches,
 });
 
 // Registered synchronously at top level so a sleeping MV3 background is woken by Send.
 messenger.compose.onBeforeSend.addListener((tab, details) => guard.onBeforeSend(tab, details));
+messenger.compose.onAfterSend.addListener((tab, info) => batches.onAfterSend(tab, info));
 
 messenger.runtime.onMessage.addListener((message) => {
   switch (message?.command) {
@@ -150,6 +159,11 @@ messenger.runtime.onMessage.addListener((message) => {
     case "popupAnswer":
       settle(message.id, { choice: message.choice, reason: message.reason ?? "" });
       return Promise.resolve(true);
+    case "openBulkChannel": {
+      // The organisation's bulk tool, in the default browser; only a web link the model named.
+      const url = popups.get(message.id)?.model?.bulk?.url;
+      return isWebLink(url) ? messenger.windows.openDefaultBrowser(url).then(() => true) : Promise.resolve(false);
+    }
     case "keepAlive":
       // The popup pings while it is open: keeps the MV3 background (and the pending
       // onBeforeSend promise) alive however long the user thinks.
