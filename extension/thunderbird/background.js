@@ -134,7 +134,13 @@ const inform = (input) => {
 };
 
 // Large mailings: the other batches of a split Convert (issue 14).
-const batches = createBatchSender({ compose: messenger.compose, inform, record });
+const batches = createBatchSender({
+  compose: messenger.compose,
+  isOpen: (tabId) => messenger.tabs.get(tabId).then(() => true, () => false),
+  session: messenger.storage.session,
+  inform,
+  record,
+});
 
 const guard = createSendGuard({
   loadSettings: currentSettings,

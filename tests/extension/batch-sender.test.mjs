@@ -12,7 +12,7 @@ const FROM = "Office <accueil@tourisme.example>";
 const people = (n, offset = 0) => Array.from({ length: n }, (_, i) => `p${i + offset}@gmail.com`);
 
 /** A compose API whose sends succeed unless `refuse(fields)` says otherwise. */
-function fakeCompose({ refuse = () => false, failOpen = () => false } = {}) {
+function fakeCompose({ refuse = () => false, failOpen = () => false, fulfilsOnFailure = false } = {}) {
   const world = { windows: new Map(), sent: [], nextTab: 100, order: [] };
   const compose = {
     async listAttachments(tabId) {
@@ -35,13 +35,17 @@ function fakeCompose({ refuse = () => false, failOpen = () => false } = {}) {
       assert.equal(options.mode, "sendNow");
       world.order.push(`send:${tabId}`);
       if (refuse(window)) {
+        if (fulfilsOnFailure) {
+          return { mode: "sendNow", messages: [] }; // as seen in Thunderbird 153: the window stays open
+        }
         throw new Error("compose.sendMessage failed: 452 4.5.3 Too many recipients");
       }
       window.open = false;
       world.sent.push({ tabId, to: window.to, cc: window.cc, bcc: window.bcc });
     },
   };
-  return { world, compose };
+  const isOpen = async (tabId) => Boolean(world.windows.get(tabId)?.open);
+  return { world, compose, isOpen };
 }
 
 const batchesDelivery = (bounds, limit, repeated = 1) => ({ mode: "batches", messages: bounds.length - 1, limit, repeated, bounds });
@@ -108,9 +112,9 @@ test("planMessages: a plan that does not partition the rewrite is refused (fail 
 });
 
 test("deliver: the other batches leave first, each from its own window, the held send carries the first", async () => {
-  const { world, compose } = fakeCompose();
+  const { world, compose, isOpen } = fakeCompose();
   const informed = [];
-  const sender = createBatchSender({ compose, inform: (input) => informed.push(input) });
+  const sender = createBatchSender({ compose, isOpen, sleep: async () => {}, inform: (input) => informed.push(input) });
   const messages = planMessages(rewriteOf(280), batchesDelivery([1, 100, 199, 281], 100));
   let sawOwn = false;
   const originalSend = compose.sendMessage;
@@ -131,19 +135,19 @@ test("deliver: the other batches leave first, each from its own window, the held
     assert.deepEqual(window.customHeaders, DETAILS.customHeaders);
     assert.deepEqual(window.attachments.map((a) => a.name), ["programme.pdf"]);
   }
-  sender.onAfterSend(HELD, { mode: "sendNow" });
+  await sender.onAfterSend(HELD, { mode: "sendNow" });
   assert.deepEqual(informed, [], "no notice when every message left");
   everyoneOnce([...world.sent, result.details], people(280));
 });
 
 test("a refused batch stays open with exactly its recipients; the user is told; Send there finishes", async () => {
   let serverRefuses = true; // the provider refuses this batch once, then accepts the retry
-  const { world, compose } = fakeCompose({ refuse: (window) => serverRefuses && window.bcc.includes("p150@gmail.com") });
+  const { world, compose, isOpen } = fakeCompose({ refuse: (window) => serverRefuses && window.bcc.includes("p150@gmail.com") });
   const informed = [];
-  const sender = createBatchSender({ compose, inform: (input) => informed.push(input) });
+  const sender = createBatchSender({ compose, isOpen, sleep: async () => {}, inform: (input) => informed.push(input) });
   const messages = planMessages(rewriteOf(280), batchesDelivery([1, 100, 199, 281], 100));
   const result = await sender.deliver(HELD, DETAILS, messages, 1);
-  sender.onAfterSend(HELD, { mode: "sendNow" }); // the held send (first batch) left
+  await sender.onAfterSend(HELD, { mode: "sendNow" }); // the held send (first batch) left
   assert.equal(informed.length, 1);
   const notice = informed[0];
   assert.equal(notice.mode, "batchesFailed");
@@ -161,34 +165,91 @@ test("a refused batch stays open with exactly its recipients; the user is told; 
   everyoneOnce([...world.sent, result.details], people(280));
 });
 
-test("the held send failing too: both windows counted, everyone else got one copy", async () => {
-  const { compose } = fakeCompose({ refuse: (window) => window.bcc.includes("p250@gmail.com") });
+test("a refused batch whose sendMessage fulfils anyway (Thunderbird 153) is known by its open window", async () => {
+  const { world, compose, isOpen } = fakeCompose({ refuse: (window) => window.bcc.includes("p150@gmail.com"), fulfilsOnFailure: true });
   const informed = [];
-  const sender = createBatchSender({ compose, inform: (input) => informed.push(input) });
+  const sender = createBatchSender({ compose, isOpen, sleep: async () => {}, inform: (input) => informed.push(input) });
   const messages = planMessages(rewriteOf(280), batchesDelivery([1, 100, 199, 281], 100));
   await sender.deliver(HELD, DETAILS, messages, 1);
-  sender.onAfterSend(HELD, { mode: "sendNow", error: "Sending the message failed" });
+  await sender.onAfterSend(HELD, { mode: "sendNow" });
+  assert.equal(informed[0]?.missedRecipients, 99);
+  assert.equal([...world.windows.values()].filter((w) => w.open).length, 1);
+});
+
+test("an onAfterSend error for BccShield's own batch marks it failed even if its window closes", async () => {
+  const { compose, isOpen } = fakeCompose();
+  const informed = [];
+  let sender;
+  const originalSend = compose.sendMessage;
+  compose.sendMessage = async (tabId, options) => {
+    await originalSend(tabId, options);
+    await sender.onAfterSend({ id: tabId }, { mode: "sendNow", error: "Sending the message failed" });
+  };
+  sender = createBatchSender({ compose, isOpen, sleep: async () => {}, inform: (input) => informed.push(input) });
+  const messages = planMessages(rewriteOf(280), batchesDelivery([1, 100, 199, 281], 100));
+  await sender.deliver(HELD, DETAILS, messages, 1);
+  await sender.onAfterSend(HELD, { mode: "sendNow" });
+  assert.equal(informed[0].failedMessages, 2);
+});
+
+test("the held send failing too: both windows counted, everyone else got one copy", async () => {
+  const { compose, isOpen } = fakeCompose({ refuse: (window) => window.bcc.includes("p250@gmail.com") });
+  const informed = [];
+  const sender = createBatchSender({ compose, isOpen, sleep: async () => {}, inform: (input) => informed.push(input) });
+  const messages = planMessages(rewriteOf(280), batchesDelivery([1, 100, 199, 281], 100));
+  await sender.deliver(HELD, DETAILS, messages, 1);
+  await sender.onAfterSend(HELD, { mode: "sendNow", error: "Sending the message failed" });
   assert.equal(informed[0].failedMessages, 2);
   assert.equal(informed[0].openWindows, 2);
   assert.equal(informed[0].missedRecipients, messages[0].bcc.length + messages[2].bcc.length);
 });
 
 test("a batch whose window cannot open is named to the user, never dropped silently", async () => {
-  const { compose } = fakeCompose({ failOpen: (fields) => fields.bcc.includes("p150@gmail.com") });
+  const { compose, isOpen } = fakeCompose({ failOpen: (fields) => fields.bcc.includes("p150@gmail.com") });
   const informed = [];
-  const sender = createBatchSender({ compose, inform: (input) => informed.push(input) });
+  const sender = createBatchSender({ compose, isOpen, sleep: async () => {}, inform: (input) => informed.push(input) });
   const messages = planMessages(rewriteOf(280), batchesDelivery([1, 100, 199, 281], 100));
   await sender.deliver(HELD, DETAILS, messages);
-  sender.onAfterSend(HELD, {});
+  await sender.onAfterSend(HELD, {});
   assert.equal(informed[0].openWindows, 0);
   assert.deepEqual(informed[0].unopened.filter((r) => r !== FROM), messages[1].bcc);
 });
 
+test("the held send's outcome is completed by a background that was suspended meanwhile", async () => {
+  const { compose, isOpen } = fakeCompose({ refuse: (window) => window.bcc.includes("p150@gmail.com") });
+  const session = new Map();
+  const storage = {
+    async get(key) {
+      return session.has(key) ? { [key]: structuredClone(session.get(key)) } : {};
+    },
+    async set(items) {
+      for (const [key, value] of Object.entries(items)) {
+        session.set(key, structuredClone(value));
+      }
+    },
+    async remove(key) {
+      session.delete(key);
+    },
+  };
+  const before = createBatchSender({ compose, isOpen, sleep: async () => {}, session: storage, inform: () => {} });
+  const messages = planMessages(rewriteOf(280), batchesDelivery([1, 100, 199, 281], 100));
+  await before.deliver(HELD, DETAILS, messages, 1);
+  // The MV3 background sleeps; a new one (no variables) wakes for onAfterSend.
+  const informed = [];
+  const after = createBatchSender({ compose, isOpen, sleep: async () => {}, session: storage, inform: (input) => informed.push(input) });
+  await after.onAfterSend(HELD, { mode: "sendNow" });
+  assert.equal(informed.length, 1);
+  assert.equal(informed[0].missedRecipients, 99);
+  assert.equal(session.size, 0, "nothing left behind");
+  await after.onAfterSend({ id: 2 }, { mode: "sendNow" }); // an unrelated send: no notice
+  assert.equal(informed.length, 1);
+});
+
 // --- the send guard with the batch sender (the Convert branch) -----------------------------
 
-function guardWith({ decision = "warn", delivery, choice = "convert", compose }) {
+function guardWith({ decision = "warn", delivery, choice = "convert", compose, isOpen }) {
   const informed = [];
-  const sender = createBatchSender({ compose, inform: (input) => informed.push(input) });
+  const sender = createBatchSender({ compose, isOpen, sleep: async () => {}, inform: (input) => informed.push(input) });
   const messenger = createMessengerStub();
   const requests = [];
   const guard = createSendGuard({
@@ -218,8 +279,8 @@ function guardWith({ decision = "warn", delivery, choice = "convert", compose })
 }
 
 test("guard: Convert with a batch plan sends the others and applies the first batch", async () => {
-  const { world, compose } = fakeCompose();
-  const { guard } = guardWith({ delivery: batchesDelivery([1, 100, 199, 281], 100), compose });
+  const { world, compose, isOpen } = fakeCompose();
+  const { guard } = guardWith({ delivery: batchesDelivery([1, 100, 199, 281], 100), compose, isOpen });
   const result = await guard.onBeforeSend(HELD, { ...DETAILS });
   assert.equal(result.details.bcc.length, 99);
   assert.deepEqual(result.details.to, [FROM]);
@@ -228,7 +289,7 @@ test("guard: Convert with a batch plan sends the others and applies the first ba
 });
 
 test("guard: Cancel before any batch left changes nothing and opens no window", async () => {
-  const { world, compose } = fakeCompose();
+  const { world, compose, isOpen } = fakeCompose();
   const { guard } = guardWith({ delivery: batchesDelivery([1, 100, 199, 281], 100), compose, choice: "cancel" });
   assert.deepEqual(await guard.onBeforeSend(HELD, { ...DETAILS }), { cancel: true });
   assert.equal(world.windows.size, 0);
@@ -236,8 +297,8 @@ test("guard: Cancel before any batch left changes nothing and opens no window", 
 });
 
 test("guard: BccShield's own batch is not checked again (by tab id, not by any header)", async () => {
-  const { compose } = fakeCompose();
-  const { guard, requests, sender } = guardWith({ delivery: batchesDelivery([1, 100, 199, 281], 100), compose });
+  const { compose, isOpen } = fakeCompose();
+  const { guard, requests, sender } = guardWith({ delivery: batchesDelivery([1, 100, 199, 281], 100), compose, isOpen });
   let inner;
   const originalSend = compose.sendMessage;
   compose.sendMessage = async (tabId, options) => {
@@ -257,16 +318,16 @@ test("guard: BccShield's own batch is not checked again (by tab id, not by any h
 });
 
 test("guard: an invalid plan falls back to one message (the plain rewrite)", async () => {
-  const { world, compose } = fakeCompose();
-  const { guard } = guardWith({ delivery: batchesDelivery([1, 50, 281], 100), compose });
+  const { world, compose, isOpen } = fakeCompose();
+  const { guard } = guardWith({ delivery: batchesDelivery([1, 50, 281], 100), compose, isOpen });
   const result = await guard.onBeforeSend(HELD, { ...DETAILS });
   assert.equal(result.details.bcc.length, 280);
   assert.equal(world.windows.size, 0);
 });
 
 test("guard: the auto-convert decision splits too", async () => {
-  const { world, compose } = fakeCompose();
-  const { guard } = guardWith({ decision: "convert", delivery: { mode: "individual", messages: 20, repeated: 1 }, compose });
+  const { world, compose, isOpen } = fakeCompose();
+  const { guard } = guardWith({ decision: "convert", delivery: { mode: "individual", messages: 20, repeated: 1 }, compose, isOpen });
   const result = await guard.onBeforeSend(HELD, { ...DETAILS, to: people(20) });
   assert.equal(world.sent.length, 19);
   assert.equal(result.details.to.length, 1);
@@ -275,11 +336,11 @@ test("guard: the auto-convert decision splits too", async () => {
 });
 
 test("guard: attachments unreadable before any batch left: cancelled, the user told, nothing sent", async () => {
-  const { world, compose } = fakeCompose();
+  const { world, compose, isOpen } = fakeCompose();
   compose.listAttachments = async () => {
     throw new Error("gone");
   };
-  const { guard, informed } = guardWith({ delivery: batchesDelivery([1, 100, 199, 281], 100), compose });
+  const { guard, informed } = guardWith({ delivery: batchesDelivery([1, 100, 199, 281], 100), compose, isOpen });
   assert.deepEqual(await guard.onBeforeSend(HELD, { ...DETAILS }), { cancel: true });
   assert.equal(world.windows.size, 0);
   assert.equal(informed.at(-1).mode, "batchesNotStarted");

@@ -18,16 +18,27 @@
 // mail/components/extensions/parent/ext-compose.js):
 // - onBeforeSend listeners run per compose window (beforeSendEventTracker.handleEvent holds
 //   only that window's send), so other windows can send while ours waits;
-// - compose.sendMessage (permission compose.send, TB 90+) fulfils once the message has been sent
-//   and throws when the send was aborted or the server refused it (goDoCommand rejects on
-//   MsgOperationObserver's failure); the window stays open on failure, closes on success;
+// - compose.sendMessage (permission compose.send, TB 90+) is documented to fulfil once the
+//   message has been sent and to throw when the server refused it; but its MsgOperationObserver
+//   also fulfils on "mail:composeSendProgressStop", which comes on a failed send too: seen in
+//   Thunderbird 153, a batch refused with 554 at DATA fulfilled sendMessage. What is reliable:
+//   Thunderbird closes a compose window once its message is sent and keeps it open (with its
+//   own "Send Message Error" alert) when the send failed. So a batch counts as sent only when
+//   its window has closed (tabs.get fails), as failed when sendMessage threw, onAfterSend
+//   reported an error, or the window is still open after WINDOW_CLOSE_MS. A wrong guess can only
+//   name a window that then closes by itself: it can never make anyone get the message twice;
 // - beginNew(details) opens a window with identityId/from, subject, body or plainTextBody
 //   (isPlainText picks one), customHeaders, priority, receipts, and attachments as
 //   {file, name}; getAttachmentFile(id) (TB 98+) returns the attachment's bytes as a File;
 // - onAfterSend (TB 102.3+) fires for the held send too, with `error` set when it failed or
 //   was cancelled: only then do we know how the first batch went.
 // BccShield recognises its own sends by the tab ids it opened, kept in memory only, never by
-// a header a user could type.
+// a header a user could type. What the other batches did waits for the held send's
+// onAfterSend in storage.session (memory only, never on disk): an MV3 background may be
+// suspended between the two and wakes without its variables (seen in Thunderbird 153).
+
+/** How long a sent batch's compose window may take to close (the copy to Sent comes first). */
+export const WINDOW_CLOSE_MS = 20000;
 
 /** ComposeDetails fields every batch copies from the current message. */
 const COPIED_FIELDS = [
@@ -99,14 +110,54 @@ export function envelopeSize(message) {
  * @param {object} deps.compose messenger.compose: beginNew, sendMessage, listAttachments,
  *   getAttachmentFile
  * @param {(input: object) => void} deps.inform non-blocking notice (the popup in "batches" mode)
+ * @param {(tabId: number) => Promise<boolean>} deps.isOpen whether a compose tab still exists
+ * @param {(ms: number) => Promise<void>} [deps.sleep]
+ * @param {{get: Function, set: Function, remove: Function}} [deps.session]
+ *   messenger.storage.session (memory only): held sends survive a suspended background
  * @param {(event: object) => void} [deps.record] diagnostics
  */
 export function createBatchSender(deps) {
   const record = deps.record ?? (() => {});
-  /** Tabs BccShield opened and is sending right now: its listener lets them pass unchecked. */
+  /** Tabs BccShield opened and is sending right now: its listener lets them pass unchecked.
+   * (The background stays awake meanwhile: the held send's onBeforeSend is pending.) */
   const ownSends = new Set();
+  /** onAfterSend errors of BccShield's own sends, by tab id. */
+  const afterSendErrors = new Map();
+  const sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+
+  /** True once the batch's window closed (sent); false when it failed or stays open. */
+  async function windowClosed(tabId) {
+    const step = 250;
+    for (let waited = 0; waited <= WINDOW_CLOSE_MS; waited += step) {
+      if (afterSendErrors.has(tabId)) {
+        return false;
+      }
+      if (!(await deps.isOpen(tabId))) {
+        return !afterSendErrors.has(tabId);
+      }
+      await sleep(step);
+    }
+    return false;
+  }
   /** Held sends (tab id -> what the others did), completed by onAfterSend. */
-  const held = new Map();
+  const memory = new Map();
+  const held = {
+    key: (tabId) => `bccshield.heldSend.${tabId}`,
+    async set(tabId, state) {
+      memory.set(tabId, state);
+      await deps.session?.set({ [this.key(tabId)]: state });
+    },
+    async take(tabId) {
+      let state = memory.get(tabId);
+      memory.delete(tabId);
+      if (deps.session) {
+        const key = this.key(tabId);
+        state ??= (await deps.session.get(key))?.[key];
+        await deps.session.remove(key);
+      }
+      return state ?? null;
+    },
+  };
 
   async function attachmentsOf(tabId) {
     const listed = await deps.compose.listAttachments(tabId);
@@ -157,7 +208,11 @@ export function createBatchSender(deps) {
     ownSends.add(tab.id);
     try {
       await deps.compose.sendMessage(tab.id, { mode: "sendNow" });
-      return { ok: true, tabId: tab.id, recipients };
+      if (await windowClosed(tab.id)) {
+        return { ok: true, tabId: tab.id, recipients };
+      }
+      record({ event: "batch-failed", recipients, error: afterSendErrors.get(tab.id) ?? "window still open" });
+      return { ok: false, tabId: tab.id, recipients, message };
     } catch (error) {
       // The window stays open with exactly this batch; Send there is the user's own send,
       // checked again like any other (it is all Bcc, or one person alone in To).
@@ -165,12 +220,12 @@ export function createBatchSender(deps) {
       return { ok: false, tabId: tab.id, recipients, message };
     } finally {
       ownSends.delete(tab.id);
+      afterSendErrors.delete(tab.id);
     }
   }
 
-  function summarise(tabId, firstFailed) {
-    const state = held.get(tabId);
-    held.delete(tabId);
+  async function summarise(tabId, firstFailed) {
+    const state = await held.take(tabId);
     if (!state) {
       return;
     }
@@ -216,7 +271,7 @@ export function createBatchSender(deps) {
       for (const message of others) {
         results.push(await sendOne(details, message, attachments, repeated));
       }
-      held.set(tab.id, { results, firstRecipients: envelopeSize(first) - repeated });
+      await held.set(tab.id, { results, firstRecipients: envelopeSize(first) - repeated });
       record({
         event: "batches",
         messages: messages.length,
@@ -226,9 +281,15 @@ export function createBatchSender(deps) {
     },
 
     /** compose.onAfterSend: the held send's outcome completes the summary. */
-    onAfterSend(tab, info) {
-      if (held.has(tab?.id)) {
-        summarise(tab.id, Boolean(info?.error));
+    async onAfterSend(tab, info) {
+      if (ownSends.has(tab?.id)) {
+        if (info?.error) {
+          afterSendErrors.set(tab.id, String(info.error));
+        }
+        return;
+      }
+      if (Number.isInteger(tab?.id)) {
+        await summarise(tab.id, Boolean(info?.error));
       }
     },
   };
