@@ -222,8 +222,10 @@ def scenario_refused(ctx):
     refused = tb.sink.refused
     check(len(refused) == 1, f"refused transactions: {len(refused)}")
     missed = len(refused[0]["rcptTos"]) - 1  # the sender is in every message's To
-    check(notice["headline"] == f"{missed} recipients did not get the message.", f"headline: {notice['headline']}")
-    actions.screenshot_popup(tb, os.path.join(ctx.artifacts, "popup-en-batch-refused.png"))
+    expected = {"en": f"{missed} recipients did not get the message.",
+                "fr": f"{missed} destinataires n'ont pas reçu le message."}[ctx.lang]
+    check(notice["headline"] == expected, f"headline: {notice['headline']}")
+    actions.screenshot_popup(tb, os.path.join(ctx.artifacts, f"popup-{ctx.lang}-batch-refused.png"))
     actions.click(tb, "ok")
     delivered = wait_messages(tb, subject, 2)
     check(len(delivered) == 2, f"{len(delivered)} messages delivered before the retry, not 2")
@@ -302,7 +304,7 @@ return { hidden: line.hidden, text: line.textContent, link: link && link.textCon
 
 ENGLISH = [("batches", scenario_batches), ("refused", scenario_refused), ("individual", scenario_individual),
            ("bulk", scenario_bulk)]
-FRENCH = [("bulk-fr", scenario_bulk)]
+FRENCH = [("bulk-fr", scenario_bulk), ("refused-fr", scenario_refused)]
 
 
 def run_group(args, locale, scenarios, results):
