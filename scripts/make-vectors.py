@@ -10,9 +10,14 @@ import os
 import struct
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.join(HERE, "..", "tests", "vectors")
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "support"))
+from private_machine import PrivateMachine  # noqa: E402  (serve mode reads /etc/bccshield only)
+
+SYSTEM_MANIFEST = "/usr/lib/mozilla/native-messaging-hosts/org.bccshield.host.json"
 SENDER = "Accueil Office de tourisme <accueil@tourisme-vallee.fr>"
 PROVIDERS = ["gmail.com", "orange.fr", "free.fr", "laposte.net", "hotmail.fr", "wanadoo.fr", "yahoo.fr", "sfr.fr"]
 
@@ -67,16 +72,23 @@ CASES = {
 
 def ask(host, request, policy_path):
     body = json.dumps(request).encode()
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "BCCSHIELD_AUDIT_LOG": "/dev/null",
-           "BCCSHIELD_POLICY_KEY": "/nonexistent/key.pub"}
+    machine = PrivateMachine(tempfile.mkdtemp(prefix="bccshield-vectors-"))
     if policy_path:
-        env["BCCSHIELD_POLICY"] = policy_path
-    out = subprocess.run([host, "serve"], input=struct.pack("=I", len(body)) + body, capture_output=True,
-                         env=env, check=True).stdout
+        with open(policy_path, "rb") as f:
+            machine.write("policy.json", f.read())
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"}  # no audit log is written
+    try:
+        out = subprocess.run(machine.command([host, SYSTEM_MANIFEST, "bccshield@bccshield.org"]),
+                             input=struct.pack("=I", len(body)) + body, capture_output=True, env=env,
+                             check=True).stdout
+    finally:
+        machine.cleanup()
     reply = json.loads(out[4:])
     reply["result"].pop("checkId", None)
     reply["result"]["checkId"] = "(random)"
+    # The machine's facts, written as a packaged install would give them.
     reply["policy"]["source"] = os.path.basename(reply["policy"]["source"])
+    reply["host"].update({"path": "/usr/bin/bccshield-host", "systemHost": True, "systemManifest": True})
     return reply
 
 

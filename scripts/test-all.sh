@@ -3,28 +3,46 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh test
 preset=${BCCSHIELD_PRESET:-ci}
 
-echo "== configure and build ($preset)"
-cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset" -j2
+# Each stage's wall time, printed as it ends and once more before the tests (whose own
+# summary, with the time per label, ends the output), so growth is visible run after run.
+stage_times=()
+stage() {
+  local name=$1 started=$SECONDS
+  shift
+  echo "== $name"
+  "$@"
+  local took=$((SECONDS - started))
+  stage_times+=("$(printf '%-44s %4d s' "$name" "$took")")
+  echo "== $name: ${took} s"
+}
 
-echo "== npm packages of the Outlook add-in's tests (lockfile)"
-if [ -f extension/outlook/package-lock.json ]; then
-  (cd extension/outlook && npm ci --no-audit --no-fund --loglevel=error)
-fi
+stage "dependencies (apt)" scripts/install-deps.sh test
 
-echo "== format check"
-git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+build() {
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j2
+}
+stage "configure and build ($preset)" build
 
-echo "== sanitizers: unit, protocol and fuzz regressions under ASan + UBSan (build/asan)"
-scripts/sanitizers.sh --asan-only
+outlook_packages() {
+  if [ -f extension/outlook/package-lock.json ]; then
+    (cd extension/outlook && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+stage "npm packages of the Outlook add-in's tests" outlook_packages
 
-echo "== fuzz smoke: every libFuzzer target for a few seconds (build/fuzz)"
-scripts/fuzz.sh --smoke
+format_check() { git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror; }
+stage "format check" format_check
 
-echo "== tests"
+stage "sanitizers: ASan + UBSan (build/asan)" scripts/sanitizers.sh --asan-only
+
+stage "fuzz smoke (build/fuzz)" scripts/fuzz.sh --smoke
+
+echo "== stage times"
+printf '  %s\n' "${stage_times[@]}"
+echo "== tests (ctest; its summary ends with the time per label)"
 # The package install test changes /etc: it runs only where that is allowed (CI, or by choice).
 export BCCSHIELD_SYSTEM_TESTS=${BCCSHIELD_SYSTEM_TESTS:-${CI:+1}}
 ctest --preset "$preset" --output-on-failure

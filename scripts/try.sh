@@ -3,6 +3,8 @@
 # local SMTP sink (127.0.0.1), with the extension and the native host registered for that
 # profile only, and a compose window holding a tourism-office mailing. Press Send.
 # Without a display, the same scenario runs headless and prints what happened.
+# Marionette (Thunderbird's unauthenticated, chrome-privileged remote control, used to set the
+# scenario up on a random 127.0.0.1 port) is closed before the window is yours: the script says so.
 # Your real Thunderbird profile and HOME are never touched.
 #   scripts/try.sh [--locale fr] [--recipients 280] [--headless]
 # Installs what is missing (Debian packages: the build tools, thunderbird, xvfb, python3-aiosmtpd)

@@ -5,10 +5,13 @@ import { createListExpander } from "./modules/list-expander.mjs";
 import { originalFromMessageHeader } from "./modules/draft-mapper.mjs";
 import { loadSettings } from "./modules/settings.mjs";
 import { createHostClient } from "./modules/host-client.mjs";
+import { assessHost } from "./modules/host-trust.mjs";
+import { createStrictestActionMemory } from "./modules/strictest-action.mjs";
+import { createHostErrorQueue } from "./modules/host-error-queue.mjs";
 import {
   buildPopupModel, createTranslator, popupSize, POPUP_MAX_HEIGHT, POPUP_MIN_HEIGHT,
 } from "./modules/popup-model.mjs";
-import { CHOICES } from "./modules/constants.mjs";
+import { CHOICES, DEFAULT_SETTINGS } from "./modules/constants.mjs";
 import { HOST_NAME } from "./modules/identity.mjs";
 import { createPortTransport } from "./modules/native-port.mjs";
 import { versionMismatchNote } from "./modules/host-version.mjs";
@@ -34,8 +37,8 @@ function clientName() {
 }
 
 // One host process while compose windows are open (started when one opens), so Send does
-// not wait for a process start. Any host failure drops the connection: the next check
-// starts afresh.
+// not wait for a process start. A host failure retires the connection: the next check
+// starts a new host, while the other windows' checks in flight finish on the old one.
 const transport = createPortTransport({ connectNative: (name) => messenger.runtime.connectNative(name) });
 
 messenger.windows.onCreated.addListener((window) => {
@@ -50,9 +53,14 @@ messenger.windows.onRemoved.addListener(async () => {
   }
 });
 
+// Shared by every compose window (one background): what the policy can block, and the
+// host-error choices waiting for the audit log.
+const strictestAction = createStrictestActionMemory(messenger.storage.local);
+const hostErrorQueue = createHostErrorQueue({ local: messenger.storage.local });
+
 function record(event) {
   if (event.event === "host-error") {
-    transport.close();
+    transport.retire();
   }
   journal.push({ at: Date.now(), ...event });
   if (journal.length > 50) {
@@ -125,8 +133,11 @@ function currentSettings() {
   settingsPromise ??= loadSettings(messenger.storage);
   return settingsPromise;
 }
-messenger.storage.onChanged.addListener(() => {
-  settingsPromise = null;
+messenger.storage.onChanged.addListener((changes) => {
+  // Our own bookkeeping (strictest action, host-error queue) is not a setting.
+  if (Object.keys(changes ?? {}).some((key) => Object.hasOwn(DEFAULT_SETTINGS, key))) {
+    settingsPromise = null;
+  }
 });
 
 const inform = (input) => {
@@ -147,12 +158,43 @@ const guard = createSendGuard({
   expand: createListExpander(messenger),
   readOriginal: async (messageId) => originalFromMessageHeader(await messenger.messages.get(messageId)),
   sendNativeMessage: (name, message) => transport.send(name, message),
+  abandonRequest: (id) => transport.forget(id),
+  strictestAction,
+  hostErrorQueue,
   clientName,
   ask: (input) => openPopup(input, true),
   inform,
   record,
   batches,
 });
+
+/** `hello` for the options page: which host answers and whether IT's expectations hold. */
+async function hostStatus() {
+  const settings = await loadSettings(messenger.storage);
+  const client = createHostClient({
+    sendNativeMessage: (name, request) => messenger.runtime.sendNativeMessage(name, request),
+    timeoutMs: settings.values.hostTimeoutMs,
+  });
+  let hello;
+  try {
+    hello = await client.hello();
+  } catch (error) {
+    return {
+      found: false,
+      kind: error.kind ?? "failed",
+      message: String(error.message ?? error),
+      hostVersion: error.details?.hostVersion,
+      trust: assessHost({ policy: error.details?.policy, host: error.details?.host }, settings),
+    };
+  }
+  const trust = assessHost(hello, settings);
+  if (!trust.untrusted) {
+    await strictestAction.update(hello.policy).catch(() => {});
+    // sendNativeMessage starts a host process of its own; the queue is delivered through it.
+    hostErrorQueue.flush((batch) => client.reportHostErrors(batch)).catch(() => 0);
+  }
+  return { found: true, ...hello, trust };
+}
 
 // Registered synchronously at top level so a sleeping MV3 background is woken by Send.
 messenger.compose.onBeforeSend.addListener((tab, details) => guard.onBeforeSend(tab, details));
@@ -175,19 +217,7 @@ messenger.runtime.onMessage.addListener((message) => {
       // onBeforeSend promise) alive however long the user thinks.
       return Promise.resolve(true);
     case "hostStatus":
-      return loadSettings(messenger.storage).then((settings) =>
-        createHostClient({
-          sendNativeMessage: (name, request) => messenger.runtime.sendNativeMessage(name, request),
-          timeoutMs: settings.values.hostTimeoutMs,
-        }).hello().then(
-          (hello) => ({ found: true, ...hello }),
-          (error) => ({
-            found: false,
-            kind: error.kind ?? "failed",
-            message: String(error.message ?? error),
-            hostVersion: error.details?.hostVersion,
-          }),
-        ));
+      return hostStatus();
     case "journal":
       return Promise.resolve(journal);
     default:

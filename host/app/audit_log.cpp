@@ -1,9 +1,12 @@
 #include "audit_log.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 
+#include "audit_chain.hpp"
 #include "audit_config.hpp"
 #include "audit_pseudonym.hpp"
 #include "audit_secret.hpp"
@@ -14,14 +17,117 @@
 namespace bccshield {
 namespace {
 
-constexpr std::size_t kMaxSyslogBytes = 8000;
+namespace fs = std::filesystem;
+using nlohmann::json;
 
-std::string utc_now() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  const std::tm parts = platform::utc_time(now);
+constexpr std::size_t kMaxSyslogBytes = 8000;
+constexpr int kMaxRotatedPerDay = 999;
+
+std::time_t now() { return std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()); }
+
+std::string utc_text(std::time_t when, const char* format) {
+  const std::tm parts = platform::utc_time(when);
   std::array<char, 32> text{};
-  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
+  std::strftime(text.data(), text.size(), format, &parts);
   return text.data();
+}
+
+std::string dump(const json& line) {
+  return line.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The first line of `file`, without its newline ("" when missing or empty).
+std::string first_line_of(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+// The last line of `file`, without its newline ("" when missing or empty): read from the end,
+// so appending stays cheap however long the log is.
+std::string last_line_of(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) return {};
+  const std::streamoff size = in.tellg();
+  if (size <= 0) return {};
+  constexpr std::streamoff kChunk = 64 * 1024;
+  std::string tail;
+  std::streamoff end = size;
+  for (;;) {
+    const std::streamoff start = end > kChunk ? end - kChunk : 0;
+    std::string chunk(static_cast<std::size_t>(end - start), '\0');
+    in.seekg(start);
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    if (!in) return {};
+    tail.insert(0, chunk);
+    if (!tail.empty() && tail.back() == '\n') {
+      const auto newline = tail.rfind('\n', tail.size() - 2);
+      if (newline != std::string::npos || start == 0) {
+        const std::size_t from = newline == std::string::npos ? 0 : newline + 1;
+        return tail.substr(from, tail.size() - 1 - from);
+      }
+    } else if (const auto newline = tail.rfind('\n'); newline != std::string::npos || start == 0) {
+      return tail.substr(newline == std::string::npos ? 0 : newline + 1);
+    }
+    end = start;
+  }
+}
+
+// "YYYYMMDD" of a log line's "time"; "" when it has none.
+std::string line_day(const std::string& line) {
+  try {
+    const json entry = json::parse(line.substr(std::min(line.size(), line.find('{'))));
+    const std::string time = entry.is_object() ? entry.value("time", "") : "";
+    std::string day = time.substr(0, 4) + time.substr(5, 2) + time.substr(8, 2);
+    if (time.size() < 10 || day.size() != 8 ||
+        day.find_first_not_of("0123456789") != std::string::npos)
+      return {};
+    return day;
+  } catch (const json::exception&) {
+    return {};
+  } catch (const std::out_of_range&) {
+    return {};
+  }
+}
+
+struct RotatedFile {
+  std::string day;  // YYYYMMDD
+  int number = 1;
+  fs::path path;
+};
+
+// <stem>-YYYYMMDD<ext> or <stem>-YYYYMMDD-N<ext> next to `current`.
+std::optional<RotatedFile> rotated_file(const fs::path& current, const fs::path& candidate) {
+  const std::string stem = current.stem().string() + "-";
+  const std::string ext = current.extension().string();
+  const std::string name = candidate.filename().string();
+  if (!name.starts_with(stem) || !name.ends_with(ext) || name.size() < stem.size() + 8 + ext.size())
+    return std::nullopt;
+  const std::string middle = name.substr(stem.size(), name.size() - stem.size() - ext.size());
+  RotatedFile file{middle.substr(0, 8), 1, candidate};
+  if (file.day.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  if (middle.size() > 8) {
+    const std::string number = middle.substr(9);
+    if (middle[8] != '-' || number.empty() || number.size() > 3 ||
+        number.find_first_not_of("0123456789") != std::string::npos)
+      return std::nullopt;
+    file.number = std::stoi(number);
+  }
+  return file;
+}
+
+std::vector<RotatedFile> rotated_files(const fs::path& current) {
+  std::vector<RotatedFile> files;
+  std::error_code ec;
+  const fs::path folder = current.has_parent_path() ? current.parent_path() : fs::path(".");
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    if (auto file = rotated_file(current, it->path())) files.push_back(std::move(*file));
+  }
+  std::sort(files.begin(), files.end(), [](const RotatedFile& a, const RotatedFile& b) {
+    return a.day != b.day ? a.day < b.day : a.number < b.number;
+  });
+  return files;
 }
 
 }  // namespace
@@ -32,19 +138,113 @@ std::optional<std::filesystem::path> default_audit_log_path() {
   return std::nullopt;
 }
 
+std::vector<fs::path> audit_log_files(const fs::path& current) {
+  std::vector<fs::path> files;
+  for (RotatedFile& file : rotated_files(current)) files.push_back(std::move(file.path));
+  std::error_code ec;
+  if (fs::exists(current, ec)) files.push_back(current);
+  return files;
+}
+
 AuditLog::AuditLog(std::filesystem::path file) : file_(std::move(file)) {}
 
 AuditLog::~AuditLog() { flush(); }
+
+void AuditLog::apply_policy(const Policy& policy) {
+  settings_.allowed_recipients = policy.audit_allowed_recipients;
+  settings_.retention_days = policy.audit_retention_days;
+}
 
 void AuditLog::flush() {
   if (pending_.empty()) return;
   load_once();
   std::vector<Pending> lines;
   lines.swap(pending_);
+  std::error_code ec;
+  const fs::path folder = file_.has_parent_path() ? file_.parent_path() : fs::path(".");
+  if (!fs::exists(folder, ec)) {
+    fs::create_directories(folder, ec);
+    fs::permissions(folder, fs::perms::owner_all, ec);
+  }
+  // One host process at a time from reading the last line to appending after it: two writers
+  // never chain to the same line, and rotation never renames a file another one is appending to.
+  std::string error;
+  const std::optional<platform::FolderLock> lock = platform::FolderLock::acquire(folder, error);
+  if (!lock) print_error("the audit log is written without its lock: " + error);
+  const std::string last = last_line_of(file_);
+  std::string previous;  // the chain value to continue: "" starts a file (or follows old lines)
+  if (auto chained = split_chained_line(last)) previous = std::move(chained->chain);
+  if (rotate_if_due(last)) previous.clear();
+  std::string batch;
   for (Pending& entry : lines) {
+    json& line = entry.line;
     // Addresses never reach the disk in clear: only keyed hashes of their comparison keys.
-    if (secret_ && entry.keys) entry.line["addresses"] = pseudonymise_keys(*entry.keys, *secret_);
-    write(std::move(entry.line));
+    if (secret_ && entry.keys) line["addresses"] = pseudonymise_keys(*entry.keys, *secret_);
+    if (secret_) line["keyId"] = secret_->key_id();
+    line["time"] = utc_text(now(), "%Y-%m-%dT%H:%M:%SZ");
+    std::string text = dump(line);
+    if (secret_) {
+      std::string chain = audit_chain_value(*secret_, previous, text);
+      text = chained_line(text, chain);
+      previous = std::move(chain);
+    }
+    batch += text;
+    batch += '\n';
+    if (config_.syslog) {
+      // Syslog relays cut long messages (rsyslog: 8 KiB by default): a line that would be cut
+      // goes without its hash lists (the user's file keeps them); counts and choices always fit.
+      std::string message = text;
+      if (message.size() > kMaxSyslogBytes && line.contains("addresses")) {
+        line.erase("addresses");
+        line["addressesOmitted"] = true;
+        message = dump(line);
+      }
+      platform::system_log(config_.syslog_facility, message);
+    }
+  }
+  // One write: a reader never sees half a batch (O_APPEND; the lock orders the writers).
+  if (!platform::append_to_file(file_, batch, error)) {
+    print_error("cannot write the audit log: " + error);
+  }
+}
+
+bool AuditLog::rotate_if_due(const std::string& last_line) {
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::symlink_status(file_, ec))) return false;
+  const auto size = fs::file_size(file_, ec);
+  if (ec || size == 0) return false;
+  const std::string today = utc_text(now(), "%Y%m%d");
+  const std::string first_day = line_day(first_line_of(file_));
+  if (size < audit_rotate_bytes && (first_day.empty() || first_day >= today)) return false;
+  std::string day = line_day(last_line);
+  if (day.empty()) day = today;
+  const std::string stem = file_.stem().string() + "-" + day;
+  const std::string ext = file_.extension().string();
+  for (int number = 1; number <= kMaxRotatedPerDay; ++number) {
+    const fs::path target =
+        file_.parent_path() / (stem + (number > 1 ? "-" + std::to_string(number) : "") + ext);
+    if (fs::exists(fs::symlink_status(target, ec))) continue;
+    fs::rename(file_, target, ec);
+    if (ec) {
+      print_error("cannot rotate the audit log: " + ec.message());
+      return false;
+    }
+    delete_expired();
+    return true;
+  }
+  return false;
+}
+
+void AuditLog::delete_expired() const {
+  using namespace std::chrono;
+  const auto cutoff_time =
+      system_clock::to_time_t(system_clock::now() - days{settings_.retention_days});
+  const std::string cutoff = utc_text(cutoff_time, "%Y%m%d");
+  for (const RotatedFile& file : rotated_files(file_)) {
+    if (file.day >= cutoff) continue;
+    std::error_code ec;
+    fs::remove(file.path, ec);
+    if (ec) print_error("cannot delete an expired audit log: " + ec.message());
   }
 }
 
@@ -71,10 +271,34 @@ void AuditLog::check(const CheckRecord& record) {
                          {"client", record.client},
                          {"summary", to_json(verdict.summary)},
                          {"policySource", record.policy_status.source},
-                         {"policyStatus", to_string(record.policy_status.state)}};
+                         {"policyStatus", to_string(record.policy_status.state)},
+                         {"policyKeyId", record.policy_status.key_id.value_or("none")},
+                         {"systemHost", record.system_host},
+                         {"systemManifest", record.system_manifest},
+                         {"overridden", record.overridden}};
   // Large mailings: one decision, and how many messages Convert would make of it.
   if (verdict.delivery) line["messages"] = verdict.delivery->messages;
   pending_.push_back(Pending{std::move(line), verdict.keys});
+
+  // Data minimisation: an allowed message is counted, its recipients are not named (unless the
+  // policy asks for them, auditAllowedRecipients).
+  if (verdict.decision == Action::Allow && !settings_.allowed_recipients)
+    pending_.back().keys.reset();
+}
+
+void AuditLog::host_errors(const HostErrorReport& report) {
+  for (const HostErrorEntry& entry : report.entries) {
+    json line = {{"event", "report"},      {"kind", "host-error"},
+                 {"choice", entry.choice}, {"at", entry.at},
+                 {"error", entry.error},   {"visibleRecipients", entry.visible_recipients}};
+    if (!report.client.empty()) line["client"] = report.client;
+    pending_.push_back(Pending{std::move(line), std::nullopt});
+  }
+  if (report.dropped > 0) {
+    json line = {{"event", "report"}, {"kind", "host-error-dropped"}, {"dropped", report.dropped}};
+    if (!report.client.empty()) line["client"] = report.client;
+    pending_.push_back(Pending{std::move(line), std::nullopt});
+  }
 }
 
 void AuditLog::report(const ReportRecord& record) {
@@ -87,30 +311,6 @@ void AuditLog::report(const ReportRecord& record) {
   }
   if (!record.client.empty()) line["client"] = record.client;
   pending_.push_back(Pending{std::move(line), std::nullopt});
-}
-
-void AuditLog::write(nlohmann::json line) {
-  load_once();
-  const std::optional<AuditSecret>& secret = secret_;
-  const AuditConfig& config = config_;
-  if (secret) line["keyId"] = secret->key_id();
-  line["time"] = utc_now();
-  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-
-  if (std::string error; !platform::append_to_file(file_, text + "\n", error)) {
-    print_error("cannot write the audit log: " + error);
-  }
-  if (config.syslog) {
-    // Syslog relays cut long messages (rsyslog: 8 KiB by default): a line that would be cut
-    // goes without its hash lists (the user's file keeps them); counts and choices always fit.
-    std::string message = text;
-    if (message.size() > kMaxSyslogBytes && line.contains("addresses")) {
-      line.erase("addresses");
-      line["addressesOmitted"] = true;
-      message = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    }
-    platform::system_log(config.syslog_facility, message);
-  }
 }
 
 }  // namespace bccshield

@@ -1,6 +1,7 @@
 #pragma once
 // The audit log: one JSON line per decision and per user choice, never a plain address.
 
+#include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -17,6 +18,20 @@ namespace bccshield {
 // ~/.local/state/bccshield/audit.jsonl.
 std::optional<std::filesystem::path> default_audit_log_path();
 
+// The log is rotated when its first line is from an earlier UTC day or it grows past this:
+// `current` is renamed to <stem>-YYYYMMDD.jsonl (the day of its last line; -2, -3 ... when
+// that name is taken), and rotated files whose day is older than the retention are deleted.
+inline constexpr std::uintmax_t audit_rotate_bytes = 16U * 1024U * 1024U;
+
+// The rotated files of `current` (oldest first), then `current` itself when it exists.
+std::vector<std::filesystem::path> audit_log_files(const std::filesystem::path& current);
+
+// What the policy says about the log.
+struct AuditSettings {
+  bool allowed_recipients = false;  // hash the recipients of allowed checks too
+  int retention_days = 365;
+};
+
 class AuditLog final : public AuditSink {
  public:
   explicit AuditLog(std::filesystem::path file);
@@ -27,7 +42,9 @@ class AuditLog final : public AuditSink {
   // does not wait for hashing and disk (the destructor flushes what is left).
   void check(const CheckRecord& record) override;
   void report(const ReportRecord& record) override;
+  void host_errors(const HostErrorReport& report) override;
   void flush();
+  void apply_policy(const Policy& policy);
 
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
@@ -41,7 +58,8 @@ class AuditLog final : public AuditSink {
     std::optional<RecipientKeys> keys;  // hashed at flush
   };
   void load_once();
-  void write(nlohmann::json line);
+  bool rotate_if_due(const std::string& last_line);
+  void delete_expired() const;
 
   std::vector<Pending> pending_;
 
@@ -49,6 +67,7 @@ class AuditLog final : public AuditSink {
   bool loaded_ = false;
   std::optional<AuditSecret> secret_;  // read (or created per user) at the first event
   AuditConfig config_;
+  AuditSettings settings_;
 };
 
 }  // namespace bccshield

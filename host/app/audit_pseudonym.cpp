@@ -1,5 +1,7 @@
 #include "audit_pseudonym.hpp"
 
+#include <algorithm>
+
 #include "bccshield/address_list.hpp"
 #include "bccshield/recipient_set.hpp"
 
@@ -21,9 +23,90 @@ json hashes(const std::vector<std::string>& keys, const AuditSecret& secret) {
   return out;
 }
 
-bool is_word_separator(char c) {
+// Where an address written in free text may start or end. The core's parser decides what the
+// address is; this only finds the stretch of text to hand it, generously: a stretch that is not
+// an address is hashed whole rather than kept.
+bool is_plain_separator(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ';' || c == '<' ||
-         c == '>' || c == '(' || c == ')' || c == '"' || c == '\'' || c == '[' || c == ']';
+         c == '>' || c == '(' || c == ')' || c == '"' || c == '[' || c == ']' || c == ':';
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// Start of the local part that ends just before `at` (a quoted string, a comment, atoms).
+std::size_t local_part_start(std::string_view text, std::size_t at) {
+  std::size_t start = at;
+  for (;;) {
+    if (start > 0 && text[start - 1] == '"') {
+      // A quoted local part: back to its opening quote (skipping \" escapes).
+      std::size_t k = start - 1;
+      while (k > 0) {
+        --k;
+        if (text[k] == '"' && (k == 0 || text[k - 1] != '\\')) break;
+      }
+      if (text[k] != '"' || k == start - 1) return start;
+      start = k;
+    } else if (start > 0 && text[start - 1] == ')') {
+      // A comment inside the address: back to its balanced opening.
+      std::size_t depth = 0;
+      std::size_t k = start;
+      while (k > 0) {
+        --k;
+        if (text[k] == ')') ++depth;
+        if (text[k] == '(' && --depth == 0) break;
+      }
+      if (depth != 0) return start;
+      start = k;
+    } else {
+      const std::size_t before = start;
+      while (start > 0 && !is_plain_separator(text[start - 1])) --start;
+      if (start == before) return start;
+    }
+  }
+}
+
+// End (exclusive) of the domain that starts just after `at` (a literal, a comment, a name).
+std::size_t domain_end(std::string_view text, std::size_t at) {
+  std::size_t end = at + 1;
+  if (end < text.size() && text[end] == '[') {
+    const auto close = text.find(']', end);
+    return close == std::string_view::npos ? text.size() : close + 1;
+  }
+  while (end < text.size() && !is_plain_separator(text[end])) ++end;
+  // Trailing sentence punctuation is not part of the domain.
+  while (end > at + 1 && (text[end - 1] == '.' || text[end - 1] == '!' || text[end - 1] == '?'))
+    --end;
+  return end;
+}
+
+// Widens [start, end) to a whole mailbox "Name <address>" when the address is in angle
+// brackets: the display name goes too (it names the person), when it is quoted or encoded.
+void widen_to_mailbox(std::string_view text, std::size_t& start, std::size_t& end) {
+  std::size_t open = start;
+  while (open > 0 && is_blank(text[open - 1])) --open;
+  if (open == 0 || text[open - 1] != '<') return;
+  std::size_t close = end;
+  while (close < text.size() && is_blank(text[close])) ++close;
+  if (close >= text.size() || text[close] != '>') return;
+  std::size_t name_start = open - 1;
+  for (;;) {
+    std::size_t name = name_start;
+    while (name > 0 && is_blank(text[name - 1])) --name;
+    if (name >= 2 && text[name - 1] == '"') {
+      const auto quote = text.rfind('"', name - 2);
+      if (quote != std::string_view::npos) name_start = quote;  // "Martin, Anne" <anne@x.org>
+      break;
+    }
+    // Encoded words ("=?utf-8?q?Anne_Martin?=") right before the bracket, one after another.
+    std::size_t word = name;
+    while (word > 0 && !is_plain_separator(text[word - 1])) --word;
+    const std::string_view candidate = text.substr(word, name - word);
+    if (candidate.size() <= 4 || !candidate.starts_with("=?") || !candidate.ends_with("?=")) break;
+    name_start = word;
+  }
+  if (name_start == open - 1) return;  // no name: the brackets stay around the placeholder
+  start = name_start;
+  end = close + 1;
 }
 
 }  // namespace
@@ -58,34 +141,28 @@ json pseudonymise_keys(const RecipientKeys& keys, const AuditSecret& secret) {
 }
 
 std::string scrub_addresses(std::string_view text, const AuditSecret& secret) {
+  // Every '@' marks a possible address; the stretch around it goes to the core's parser, which
+  // reads it as Thunderbird would (quoted local parts, comments, domain literals, encoded
+  // names) and gives the recipient key to hash. What it cannot read is hashed as written:
+  // nothing around an '@' is ever kept in clear.
   std::string out;
   out.reserve(text.size());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (is_word_separator(text[i])) {
-      out.push_back(text[i++]);
-      continue;
-    }
-    std::size_t end = i;
-    while (end < text.size() && !is_word_separator(text[end])) ++end;
-    const std::string_view word = text.substr(i, end - i);
-    const auto at = word.find('@');
-    if (at != std::string_view::npos && at > 0 && at + 1 < word.size()) {
-      // Trailing sentence punctuation is not part of the address.
-      std::string_view address = word;
-      while (!address.empty() && (address.back() == '.' || address.back() == ':' ||
-                                  address.back() == '!' || address.back() == '?')) {
-        address.remove_suffix(1);
-      }
-      const auto keys = audit_address_keys(address);
-      const std::string key = keys.empty() ? std::string(address) : keys.front();
-      out += "[address " + secret.hash(key) + "]";
-      out += word.substr(address.size());
-    } else {
-      out += word;
-    }
-    i = end;
+  std::size_t copied = 0;
+  for (std::size_t at = text.find('@'); at != std::string_view::npos;
+       at = text.find('@', std::max(at + 1, copied))) {
+    std::size_t start = std::max(local_part_start(text, at), copied);
+    std::size_t end = domain_end(text, at);
+    if (start == at || end == at + 1) continue;  // "@ home", "user@": no address around it
+    widen_to_mailbox(text, start, end);
+    start = std::max(start, copied);
+    const std::string_view stretch = text.substr(start, end - start);
+    const auto keys = audit_address_keys(stretch);
+    const std::string key = keys.empty() ? trimmed(stretch) : keys.front();
+    out.append(text.substr(copied, start - copied));
+    out += "[address " + secret.hash(key) + "]";
+    copied = end;
   }
+  out.append(text.substr(copied));
   return out;
 }
 

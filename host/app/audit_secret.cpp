@@ -71,9 +71,24 @@ bool create_audit_key_file(const fs::path& file, fs::perms mode, std::string& er
   randombytes_buf(secret.key.data(), secret.key.size());
   std::string text = audit_key_file_text(secret);
   sodium_memzero(secret.key.data(), secret.key.size());
+  // Written whole under a random name, then linked into place (fails if the key exists): a
+  // host process starting at the same moment reads no key or the whole key, never half of one.
+  std::array<unsigned char, 8> nonce{};
+  randombytes_buf(nonce.data(), nonce.size());
+  const fs::path temporary = file.string() + ".new-" + to_hex(nonce.data(), nonce.size());
   std::string problem;
-  const bool ok = write_file(file, text, mode, IfExists::Fail, problem);
+  bool ok = write_file(temporary, text, mode, IfExists::Fail, problem);
   sodium_memzero(text.data(), text.size());
+  if (ok) {
+    std::error_code link_error;
+    fs::create_hard_link(temporary, file, link_error);
+    if (link_error) {
+      ok = false;
+      problem = "cannot create " + file.string() + ": " + link_error.message();
+    }
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+  }
   if (!ok) error = problem;  // names the file
   return ok;
 }

@@ -10,25 +10,30 @@
 #include <set>
 #include <sstream>
 
+#include "audit_chain.hpp"
 #include "audit_log.hpp"
 #include "audit_pseudonym.hpp"
 #include "audit_secret.hpp"
 #include "cli_options.hpp"
 #include "key_file.hpp"
+#include "printable_text.hpp"
 
 namespace bccshield {
 namespace {
 
 namespace po = boost::program_options;
+constexpr std::size_t kMaxChainSearch = 1000;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr const char* kUsage =
     "bccshield-host audit report [--since DATE] [--until DATE] [--log FILE]... [--json]\n"
     "       bccshield-host audit lookup ADDRESS [--log FILE]... [--key FILE]\n"
+    "       bccshield-host audit verify [--log FILE]... [--key FILE]\n"
     "       bccshield-host audit keygen --output FILE [--mode 0600|0640|0644]\n"
     "DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC; --until includes that whole day).\n"
-    "--log defaults to this user's log; '-' reads standard input (e.g. journalctl -t "
+    "--log defaults to this user's log and its rotated files; '-' reads standard input (e.g. "
+    "journalctl -t "
     "bccshield-host -o cat).";
 
 struct LogLines {
@@ -78,7 +83,8 @@ std::optional<LogLines> read_logs(const po::variables_map& values) {
       print_error("no audit log location (set --log)");
       return std::nullopt;
     }
-    names.push_back(path->string());
+    for (const fs::path& file : audit_log_files(*path)) names.push_back(file.string());
+    if (names.empty()) names.push_back(path->string());
   }
   LogLines lines;
   for (const std::string& name : names) {
@@ -153,6 +159,7 @@ int report(const Arguments& arguments) {
   std::string last;
   int checks = 0;
   int recipients_flagged = 0;
+  long long host_errors_dropped = 0;
   for (const json& entry : logs->entries) {
     const std::string time = entry.value("time", "");
     if (!in_period(time, since, until)) continue;
@@ -178,6 +185,11 @@ int report(const Arguments& arguments) {
       }
       ++policies[entry.value("policyStatus", "?") + " " + entry.value("policySource", "?")];
       ++clients[entry.value("client", "unknown")];
+    } else if (event == "report" && entry.value("kind", "") == "host-error-dropped") {
+      // Choices the extension could not keep: counted, so a full queue is not silence.
+      const auto dropped = entry.find("dropped");
+      if (dropped != entry.end() && dropped->is_number_integer() && *dropped > 0)
+        host_errors_dropped += dropped->get<long long>();
     } else if (event == "report") {
       const std::string choice = entry.value("choice", "?");
       ++choices[choice];
@@ -202,26 +214,27 @@ int report(const Arguments& arguments) {
                           {"converted", week.converted}, {"sentAnyway", week.sent_anyway},
                           {"cancelled", week.cancelled}, {"hostError", week.host_error}};
     }
-    std::cout << json{{"from", first},
-                      {"to", last},
-                      {"checks", checks},
-                      {"decisions", decisions},
-                      {"choices", choices},
-                      {"rules", rules},
-                      {"reasons", reasons},
-                      {"policies", policies},
-                      {"clients", clients},
-                      {"weeks", weeks_json},
-                      {"unreadableLines", logs->unreadable}}
-                     .dump(2)
+    std::cout << printable_json(json{{"from", first},
+                                     {"to", last},
+                                     {"checks", checks},
+                                     {"decisions", decisions},
+                                     {"choices", choices},
+                                     {"rules", rules},
+                                     {"reasons", reasons},
+                                     {"policies", policies},
+                                     {"clients", clients},
+                                     {"weeks", weeks_json},
+                                     {"hostErrorsNotRecorded", host_errors_dropped},
+                                     {"unreadableLines", logs->unreadable}},
+                                2)
               << "\n";
     return exit_ok;
   }
   std::ostringstream out;
   out << "BccShield audit report\n";
-  out << "Period: " << (since.empty() ? (first.empty() ? "-" : first.substr(0, 10)) : since)
-      << " to " << (until.empty() ? (last.empty() ? "-" : last.substr(0, 10)) : until)
-      << " (UTC)\n";
+  out << "Period: "
+      << printable(since.empty() ? (first.empty() ? "-" : first.substr(0, 10)) : since) << " to "
+      << printable(until.empty() ? (last.empty() ? "-" : last.substr(0, 10)) : until) << " (UTC)\n";
   out << "Messages checked: " << checks << "\n";
   const int flagged = checks - count(decisions, "allow");
   out << "Warnings shown (a bulk send with addresses visible): " << flagged << " (warn "
@@ -234,25 +247,32 @@ int report(const Arguments& arguments) {
       << "  sent anyway           " << count(choices, "send-anyway") << "\n"
       << "  cancelled             " << count(choices, "cancel") << "\n"
       << "  host error, sent      " << count(choices, "host-error-send") << "\n"
-      << "  host error, cancelled " << count(choices, "host-error-cancel") << "\n";
+      << "  host error, cancelled " << count(choices, "host-error-cancel") << "\n"
+      << "  host error, converted " << count(choices, "host-error-convert") << "\n";
+  if (host_errors_dropped != 0) {
+    out << "  host error, not recorded (the extension's queue was full) " << host_errors_dropped
+        << "\n";
+  }
   out << "Rules triggered:";
   if (rules.empty()) out << " none";
   out << "\n";
   for (const auto& [rule, n] : rules)
-    out << "  " << std::left << std::setw(22) << rule << n << "\n";
+    out << "  " << std::left << std::setw(22) << printable(rule) << n << "\n";
   out << "Reasons given for sending anyway:";
   if (reasons.empty()) out << " none";
   out << "\n";
-  for (const auto& [reason, n] : reasons) out << "  " << n << " x \"" << reason << "\"\n";
+  // Everything that comes from the log is escaped: a forged reason cannot draw report lines.
+  for (const auto& [reason, n] : reasons)
+    out << "  " << n << " x \"" << printable(reason) << "\"\n";
   out << "Per week:\n  week      checks  warnings  converted  sent-anyway  cancelled  host-error\n";
   for (const auto& [name, week] : weeks) {
-    out << "  " << std::left << std::setw(10) << (name.empty() ? "?" : name) << std::right
-        << std::setw(6) << week.checks << std::setw(10) << week.flagged << std::setw(11)
-        << week.converted << std::setw(13) << week.sent_anyway << std::setw(11) << week.cancelled
-        << std::setw(12) << week.host_error << "\n";
+    out << "  " << std::left << std::setw(10) << (name.empty() ? "?" : printable(name))
+        << std::right << std::setw(6) << week.checks << std::setw(10) << week.flagged
+        << std::setw(11) << week.converted << std::setw(13) << week.sent_anyway << std::setw(11)
+        << week.cancelled << std::setw(12) << week.host_error << "\n";
   }
   out << "Policy in force (checks):\n";
-  for (const auto& [policy, n] : policies) out << "  " << n << " x " << policy << "\n";
+  for (const auto& [policy, n] : policies) out << "  " << n << " x " << printable(policy) << "\n";
   if (logs->unreadable != 0) out << "Unreadable log lines skipped: " << logs->unreadable << "\n";
   out << "The log holds no e-mail address: recipients and senders appear only as keyed hashes.\n";
   std::cout << out.str();
@@ -335,12 +355,128 @@ int lookup(const Arguments& arguments) {
   }
   std::cout << "# pseudonym " << hash << " (audit key id " << key_id << "): " << check_ids.size()
             << " check(s) and " << found.size() - check_ids.size() << " user choice(s)\n";
-  for (const json& entry : found) std::cout << entry.dump() << "\n";
+  for (const json& entry : found) std::cout << printable_json(entry) << "\n";
   for (const auto& [other, n] : other_keys) {
-    std::cout << "# " << n << " check(s) written under another audit key (" << other
+    std::cout << "# " << n << " check(s) written under another audit key (" << printable(other)
               << ") were not searched\n";
   }
   return exit_ok;
+}
+
+std::optional<AuditSecret> secret_for(const po::variables_map& values) {
+  std::string error;
+  std::optional<AuditSecret> secret;
+  if (values.count("key") != 0) {
+    secret.emplace();
+    if (read_key_file(values["key"].as<std::string>(), secret->key) != KeyFileStatus::Ok) {
+      secret.reset();
+      error = values["key"].as<std::string>() + " is not an audit key";
+    }
+  } else {
+    secret = load_audit_secret(false, error);
+  }
+  if (!secret) print_error(error);
+  return secret;
+}
+
+// Checks one file's chain; prints each break and returns how many lines did not verify.
+std::size_t verify_file(const std::string& name, std::istream& in, const AuditSecret& secret) {
+  const std::string key_id = secret.key_id();
+  std::string previous;  // the chain value the next line must continue
+  std::string line;
+  std::size_t number = 0;
+  std::size_t broken = 0;
+  std::vector<std::string> seen;  // chain values so far: seen[k - 1] is line k's
+  const auto report = [&](const std::string& problem) {
+    ++broken;
+    std::cout << printable(name) << ": line " << number << ": " << problem << "\n";
+  };
+  while (std::getline(in, line)) {
+    ++number;
+    // A syslog prefix ("Nov 27 08:00:00 pc bccshield-host[42]: ") is not part of the line.
+    if (const auto brace = line.find('{'); brace != std::string::npos && brace != 0)
+      line.erase(0, brace);
+    const auto chained = split_chained_line(line);
+    if (!chained) {
+      report("carries no chain (edited, or written without an audit key or by an older host)");
+      previous.clear();
+      seen.emplace_back();
+      continue;
+    }
+    std::string line_key;
+    try {
+      const json entry = json::parse(chained->content);
+      if (entry.is_object()) line_key = entry.value("keyId", "");
+    } catch (const json::exception&) {
+      line_key.clear();
+    }
+    if (line_key != key_id) {
+      report("written under another audit key (" + printable(line_key) + "): not checked");
+    } else if (audit_chain_value(secret, previous, chained->content) != chained->chain) {
+      // Which line does it continue? (Searched back a bounded way: a broken log stays fast.)
+      std::size_t follows = 0;
+      for (std::size_t k = seen.size(); k > 0 && seen.size() - k < kMaxChainSearch; --k) {
+        if (audit_chain_value(secret, seen[k - 1], chained->content) == chained->chain) {
+          follows = k;
+          break;
+        }
+      }
+      if (follows != 0) {
+        report("follows line " + std::to_string(follows) + ", not line " +
+               std::to_string(number - 1) + ": lines were removed or reordered");
+      } else if (audit_chain_value(secret, "", chained->content) == chained->chain) {
+        report("starts a chain of its own: the lines before it come from another file");
+      } else {
+        report(number == 1 ? "was edited, or lines before it were removed"
+                           : "was edited, or the line before it was removed or moved");
+      }
+    }
+    seen.push_back(chained->chain);
+    previous = chained->chain;
+  }
+  if (broken == 0) {
+    std::cout << printable(name) << ": " << number << " line(s), chain intact\n";
+  }
+  return broken;
+}
+
+int verify(const Arguments& arguments) {
+  po::options_description options("audit verify options");
+  options.add_options()("help,h", "this text")("log",
+                                               po::value<std::vector<std::string>>()->composing(),
+                                               "audit log file(s), '-' for stdin")(
+      "key", po::value<std::string>(), "audit key file (default: the one the host uses)");
+  const auto values = parse_arguments(arguments, options, {}, kUsage);
+  if (!values) return wants_help(arguments) ? exit_ok : exit_usage;
+  const auto secret = secret_for(*values);
+  if (!secret) return exit_usage;
+  std::vector<std::string> names;
+  if (values->count("log") != 0) names = (*values)["log"].as<std::vector<std::string>>();
+  if (names.empty()) {
+    const auto path = default_audit_log_path();
+    if (!path) {
+      print_error("no audit log location (set --log)");
+      return exit_usage;
+    }
+    for (const fs::path& file : audit_log_files(*path)) names.push_back(file.string());
+    if (names.empty()) names.push_back(path->string());
+  }
+  std::size_t broken = 0;
+  for (const std::string& name : names) {
+    std::ifstream file;
+    if (name != "-") {
+      file.open(name, std::ios::binary);
+      if (!file) {
+        print_error("cannot read the audit log " + name);
+        return exit_usage;
+      }
+    }
+    broken += verify_file(name, name == "-" ? std::cin : file, *secret);
+  }
+  // Said every time: the chain proves what is there, not that nothing came after it.
+  std::cout << "A removed end of a log, or a log rewritten by someone holding the audit key, "
+               "cannot be seen here: compare with the forwarded syslog copy.\n";
+  return broken == 0 ? exit_ok : exit_flagged;
 }
 
 int keygen(const Arguments& arguments) {
@@ -379,6 +515,7 @@ int run_audit(const Arguments& arguments) {
     const Arguments rest(arguments.begin() + 1, arguments.end());
     if (arguments[0] == "report") return report(rest);
     if (arguments[0] == "lookup") return lookup(rest);
+    if (arguments[0] == "verify") return verify(rest);
     if (arguments[0] == "keygen") return keygen(rest);
     if (arguments[0] == "--help" || arguments[0] == "-h") {
       std::cout << "usage: " << kUsage << "\n";

@@ -57,7 +57,7 @@ int run_check(const Arguments& arguments) {
   // For people, every recipient written out; --wire: the reply's indices (PROTOCOL.md).
   nlohmann::json output =
       values->count("wire") != 0 ? to_json(verdict) : to_readable_json(verdict, draft);
-  output["policy"] = to_json(runtime.context.policy_status);
+  output["policy"] = to_json(runtime.context.policy_status, runtime.context.policy);
   std::cout << output.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return verdict.decision == Action::Allow ? exit_ok : exit_flagged;
 }

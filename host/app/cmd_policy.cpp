@@ -8,6 +8,7 @@
 #include "key_file.hpp"
 #include "policy_keys.hpp"
 #include "policy_loader.hpp"
+#include "policy_serial.hpp"
 #include "policy_signature.hpp"
 #include "thunderbird_policy.hpp"
 
@@ -31,8 +32,11 @@ std::string usage() {
          ")\n"
          "       bccshield-host policy status                             (what the host applies "
          "now)\n"
+         "       bccshield-host policy install POLICY [SIG]   (root: verify, install, record the "
+         "serial)\n"
          "       bccshield-host policy thunderbird add --file F --xpi-url URL [--state S] "
          "[--extension-id ID]\n"
+         "           [--lock-on-host-error block|ask]\n"
          "       bccshield-host policy thunderbird remove --file F [--state S] [--extension-id ID]";
 }
 
@@ -162,8 +166,104 @@ int verify(const Arguments& arguments) {
 
 int status() {
   const LoadedPolicy loaded = load_policy(policy_location(std::nullopt));
-  std::cout << to_json(loaded.status).dump(2) << "\n";
-  return loaded.status.state == PolicyState::Error ? exit_flagged : exit_ok;
+  std::cout << to_json(loaded.status, loaded.policy).dump(2) << "\n";
+  const bool refused =
+      loaded.status.state == PolicyState::Error || loaded.status.state == PolicyState::Strict;
+  return refused ? exit_flagged : exit_ok;
+}
+
+// Writes `text` beside `target` and renames it into place: a host starting meanwhile reads the
+// old file or the new one, never half of one.
+bool replace_file(const fs::path& target, const std::string& text, std::string& error) {
+  const fs::path next = target.string() + ".new";
+  const auto mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                    fs::perms::others_read;
+  if (!write_file(next, text, mode, IfExists::Replace, error)) return false;
+  std::error_code ec;
+  fs::rename(next, target, ec);
+  if (ec) error = "cannot rename " + next.string() + " to " + target.string() + ": " + ec.message();
+  return !ec;
+}
+
+// policy install POLICY [SIG]: the one admin step that records the highest accepted serial
+// (never under a user's HOME, where the user could lower it).
+int install(const Arguments& arguments) {
+  if (arguments.empty() || arguments.size() > 2) {
+    print_error(std::string("usage: ") + usage());
+    return exit_usage;
+  }
+  if (!platform::running_as_admin()) {
+    print_error("policy install must run as root: it writes " +
+                platform::machine_file(platform::MachineFile::Policy).string() + " and " +
+                platform::machine_file(platform::MachineFile::PolicySerial).string());
+    return exit_usage;
+  }
+  const fs::path source = arguments[0];
+  const fs::path signature =
+      arguments.size() == 2 ? fs::path(arguments[1]) : fs::path(source.string() + ".sig");
+  const auto content = read_input(source.string(), kMaxPolicyInputBytes);
+  if (!content) return exit_usage;
+  Policy policy;
+  try {
+    policy = policy_from_text(*content);
+  } catch (const PolicyError& error) {
+    print_error("REFUSED: " + source.string() + ": " + error.what());
+    return exit_flagged;
+  }
+  const fs::path key = platform::machine_file(platform::MachineFile::PolicyKey);
+  std::error_code ec;
+  const bool key_installed = fs::exists(key, ec);
+  std::string key_id;
+  if (key_installed) {
+    const SignatureCheck check = verify_policy_signature(source, *content, key, signature);
+    if (!check.ok) {
+      print_error("REFUSED: " + check.message);
+      return exit_flagged;
+    }
+    key_id = check.key_id;
+  }
+  const fs::path serial_file = platform::machine_file(platform::MachineFile::PolicySerial);
+  const RecordedSerial recorded = read_recorded_serial(serial_file);
+  if (!recorded.problem.empty()) print_error(recorded.problem);
+  if (recorded.serial && policy.serial.value_or(0) < *recorded.serial) {
+    print_error("REFUSED: " + source.string() + ": its serial " +
+                (policy.serial ? std::to_string(*policy.serial) : std::string("(none)")) +
+                " is below " + std::to_string(*recorded.serial) +
+                ", the highest installed: give it a higher serial and sign it again");
+    return exit_flagged;
+  }
+  if (policy.not_after_s && *policy.not_after_s <= static_cast<std::int64_t>(std::time(nullptr))) {
+    print_error("REFUSED: " + source.string() + ": it expired at " + *policy.not_after);
+    return exit_flagged;
+  }
+  const fs::path target = platform::machine_file(platform::MachineFile::Policy);
+  fs::create_directories(target.parent_path(), ec);
+  const fs::path target_signature = target.string() + ".sig";
+  std::string error;
+  bool ok = true;
+  if (fs::exists(signature, ec)) {
+    const auto signature_text = read_input(signature.string(), max_key_file_bytes);
+    ok = signature_text && replace_file(target_signature, *signature_text, error);
+  } else {
+    fs::remove(target_signature, ec);  // a stale signature of another policy means nothing
+  }
+  ok = ok && replace_file(target, *content, error);
+  if (ok && policy.serial && policy.serial > recorded.serial.value_or(0)) {
+    ok = record_serial(serial_file, *policy.serial, error);
+  }
+  if (!ok) {
+    if (!error.empty()) print_error(error);
+    return exit_flagged;
+  }
+  std::cout << "installed " << target.string() << " (serial "
+            << (policy.serial ? std::to_string(*policy.serial) : std::string("none"))
+            << (key_id.empty() ? ", unsigned: no key installed" : ", key id " + key_id)
+            << "); highest accepted serial "
+            << (policy.serial
+                    ? std::to_string(std::max(*policy.serial, recorded.serial.value_or(0)))
+                    : (recorded.serial ? std::to_string(*recorded.serial) : "none"))
+            << "\n";
+  return exit_ok;
 }
 
 int thunderbird(const Arguments& arguments) {
@@ -179,7 +279,9 @@ int thunderbird(const Arguments& arguments) {
       "state", po::value<std::string>(),
       "where add records what it changed, so remove undoes exactly that")(
       "extension-id", po::value<std::string>()->default_value(default_extension_id),
-      "the extension id");
+      "the extension id")("lock-on-host-error", po::value<std::string>(),
+                          "add: lock the extension's onHostError setting to block or ask "
+                          "(3rdparty managed storage); without it, no lock");
   const Arguments rest(arguments.begin() + 1, arguments.end());
   const auto values = parse_arguments(rest, options, {}, usage());
   if (!values) return wants_help(rest) ? exit_ok : exit_usage;
@@ -197,6 +299,13 @@ int thunderbird(const Arguments& arguments) {
       return exit_usage;
     }
     request.xpi_url = (*values)["xpi-url"].as<std::string>();
+    if (values->count("lock-on-host-error") != 0) {
+      request.lock_on_host_error = (*values)["lock-on-host-error"].as<std::string>();
+      if (request.lock_on_host_error != "block" && request.lock_on_host_error != "ask") {
+        print_error("--lock-on-host-error must be block or ask");
+        return exit_usage;
+      }
+    }
     ok = add_thunderbird_extension_policy(request, message);
   } else {
     ok = remove_thunderbird_extension_policy(request, message);
@@ -220,6 +329,7 @@ int run_policy(const Arguments& arguments) {
     if (sub == "sign") return sign(rest);
     if (sub == "verify") return verify(rest);
     if (sub == "status" && rest.empty()) return status();
+    if (sub == "install") return install(rest);
     if (sub == "thunderbird") return thunderbird(rest);
     if (sub == "--help" || sub == "-h") {
       std::cout << "usage: " << usage() << "\n";

@@ -3,15 +3,19 @@
 #include "bccshield/protocol_error.hpp"
 #include "commands.hpp"
 #include "framing.hpp"
+#include "host_config.hpp"
 #include "host_context.hpp"
 #include "platform.hpp"
 
 namespace bccshield {
 
-int run_serve() {
+int run_serve(const std::optional<std::string>& manifest) {
   platform::use_binary_stdio();
   std::ios::sync_with_stdio(false);
-  HostRuntime runtime = make_host_runtime(std::nullopt, true);
+  // Before anything reads the environment: Thunderbird passes the user's whole environment.
+  const bool overridden = settle_environment_overrides();
+  HostRuntime runtime =
+      make_host_runtime(std::nullopt, true, serve_host_identity(manifest, overridden));
   for (;;) {
     FrameResult frame = read_frame(std::cin);
     switch (frame.status) {

@@ -4,6 +4,7 @@
 // and reports what went wrong through print_error. The helpers they call never print: they
 // return a status (bool, optional, FileStatus) and a sentence naming the file.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,11 @@ inline constexpr int exit_usage = 2;
 
 using Arguments = std::vector<std::string>;  // the arguments after the sub-command's name
 
-int run_serve();                            // native messaging on stdin/stdout until EOF
+// Native messaging on stdin/stdout until EOF; `manifest`: the manifest path Thunderbird passed.
+int run_serve(const std::optional<std::string>& manifest = std::nullopt);
 int run_check(const Arguments& arguments);  // check [--policy FILE] [--eml] [FILE|-]
 int run_policy(
-    const Arguments& arguments);  // policy validate | keygen | sign | verify | status | thunderbird
+    const Arguments& arguments);  // policy validate|keygen|sign|verify|status|install|thunderbird
 int run_manifest(const Arguments& arguments);  // manifest --host-path P [--extension-id ID]
 int run_audit(const Arguments& arguments);     // audit report | lookup ADDRESS | keygen
 

@@ -22,6 +22,8 @@ constexpr const char* kUsage =
     "                                           exit 0 allow, 1 any other decision, 2 bad input\n"
     "  policy validate FILE                     check a policy file against the schema\n"
     "  policy keygen|sign|verify|status         Ed25519-signed policies (policy --help)\n"
+    "  policy install POLICY [SIG]              (root) install a verified policy, record its "
+    "serial\n"
     "  policy thunderbird add|remove            merge the force-install entry into policies.json\n"
     "  audit report [--since DATE]              summary of the audit log for the DPO\n"
     "  audit lookup ADDRESS                     the audit entries of one address (access request)\n"
@@ -59,8 +61,10 @@ int main(int argc, char** argv) {
   if (command == "audit") return bccshield::run_audit(rest);
   if (command.find('/') != std::string::npos || command.find('\\') != std::string::npos ||
       command.ends_with(".json")) {
-    // Thunderbird starts the host as `bccshield-host <manifest path> <extension id>`.
-    return bccshield::run_serve();
+    // Gecko starts the host as `<path> <manifest path> <extension id>`: NativeMessaging.sys.mjs
+    // (gecko-dev 390455a8), `arguments: [hostInfo.path, context.extension.id]`, hostInfo.path
+    // being the absolute path of the manifest NativeManifests.sys.mjs found.
+    return bccshield::run_serve(command);
   }
   bccshield::print_error("unknown command '" + command + "' (see --help)");
   return bccshield::exit_usage;

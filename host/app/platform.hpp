@@ -4,6 +4,7 @@
 // no other file of the host includes an OS header or tests _WIN32. Strings are UTF-8 on every
 // platform; paths are std::filesystem::path (wide on Windows, so non-ASCII names survive).
 
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
 #include <optional>
@@ -26,6 +27,12 @@ void use_binary_stdio();
 // $name as UTF-8; nullopt when unset or empty (read at start-up, before any thread exists).
 std::optional<std::string> environment(const char* name);
 
+// The names of the variables of this process's environment that start with `prefix`.
+std::vector<std::string> environment_names(std::string_view prefix);
+// Removes $name from this process's environment (start-up only, before any thread exists):
+// serve mode drops the overrides host.conf does not allow, so no later reader can see them.
+void unset_environment(const std::string& name);
+
 // The running executable's own full path, when the OS says (/proc/self/exe, GetModuleFileNameW).
 std::optional<std::filesystem::path> executable_path();
 
@@ -47,6 +54,35 @@ bool write_file(const std::filesystem::path& file, std::string_view text,
 // FILE_APPEND_DATA on Windows). The file is created owner-only and kept so on every open; a
 // symbolic link in its place is refused. A missing folder is created owner-only.
 bool append_to_file(const std::filesystem::path& file, std::string_view bytes, std::string& error);
+
+// Replaces `file` with `bytes` so that a reader sees the old or the new content, never a mix,
+// and a crash leaves one of them: a fresh temporary with an unpredictable name in the same
+// folder (mkstemp; never a fixed name an attacker could plant a link at), its mode set on the
+// descriptor (fchmod: the mode of the file it replaces when that exists, else `new_mode`; the
+// owner and group of the replaced file too when run as admin, fchown), flushed (fsync), renamed
+// over `file`, then the folder flushed. A symbolic link or non-regular file at `file` is refused.
+// False with `error` naming the file; the temporary is removed on failure.
+bool replace_file_atomically(const std::filesystem::path& file, std::string_view bytes,
+                             std::filesystem::perms new_mode, std::string& error);
+
+// An exclusive advisory lock on a folder, held until destroyed: every BccShield process that
+// locks the same folder waits for the holder (the audit log's appenders and rotation; concurrent
+// `policy thunderbird` runs). POSIX: flock(LOCK_EX) on the folder's own descriptor (no file is
+// left behind). Windows may lock a file inside the folder instead. Not re-entrant.
+class FolderLock {
+ public:
+  // Blocks until the lock is held; nullopt with `error` when the folder cannot be opened.
+  static std::optional<FolderLock> acquire(const std::filesystem::path& folder, std::string& error);
+  FolderLock(FolderLock&& other) noexcept;
+  FolderLock& operator=(FolderLock&& other) noexcept;
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+  ~FolderLock();
+
+ private:
+  explicit FolderLock(std::intptr_t handle) : handle_(handle) {}
+  std::intptr_t handle_ = -1;  // a file descriptor (POSIX) or a HANDLE (Windows)
+};
 
 // --- per-user locations ----------------------------------------------------------------------
 

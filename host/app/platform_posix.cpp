@@ -1,5 +1,6 @@
 // The POSIX implementation of platform.hpp (Linux; macOS needs only its own executable_path).
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -46,6 +47,22 @@ std::optional<std::string> environment(const char* name) {
   const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read at start-up
   if (value == nullptr || *value == '\0') return std::nullopt;
   return std::string(value);
+}
+
+std::vector<std::string> environment_names(std::string_view prefix) {
+  std::vector<std::string> names;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view variable(*entry);
+    const auto equals = variable.find('=');
+    if (equals != std::string_view::npos && variable.substr(0, equals).starts_with(prefix)) {
+      names.emplace_back(variable.substr(0, equals));
+    }
+  }
+  return names;
+}
+
+void unset_environment(const std::string& name) {
+  ::unsetenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): start-up, single thread
 }
 
 std::optional<fs::path> executable_path() {
@@ -105,6 +122,91 @@ bool append_to_file(const fs::path& file, std::string_view bytes, std::string& e
     return false;
   }
   return true;
+}
+
+bool replace_file_atomically(const fs::path& file, std::string_view bytes, fs::perms new_mode,
+                             std::string& error) {
+  auto raw_mode = static_cast<mode_t>(new_mode & fs::perms::mask);
+  std::optional<std::pair<uid_t, gid_t>> owner;
+  struct stat existing {};
+  if (::lstat(file.c_str(), &existing) == 0) {
+    if (!S_ISREG(existing.st_mode)) {
+      error = file.string() + " is not a regular file (a symbolic link?): refusing to replace it";
+      return false;
+    }
+    raw_mode = existing.st_mode & 0777;  // never set-id bits
+    owner = std::make_pair(existing.st_uid, existing.st_gid);
+  } else if (errno != ENOENT) {
+    error = "cannot read " + file.string() + ": " + system_error();
+    return false;
+  }
+  const fs::path folder = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  std::string name = (folder / (file.filename().string() + ".XXXXXX")).string();
+  // mkstemp: O_CREAT|O_EXCL with a random name, mode 0600 until fchmod.
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) {
+    error = "cannot create a temporary file next to " + file.string() + ": " + system_error();
+    return false;
+  }
+  bool ok = true;
+  if (owner && ::geteuid() == 0 && ::fchown(fd, owner->first, owner->second) != 0) ok = false;
+  ok = ok && ::fchmod(fd, raw_mode) == 0;
+  for (std::size_t done = 0; ok && done < bytes.size();) {
+    const auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) {
+      ok = false;
+    } else {
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  ok = ok && ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  ok = ok && ::rename(name.c_str(), file.c_str()) == 0;
+  if (!ok) {
+    error = "cannot replace " + file.string() + ": " + system_error();
+    ::unlink(name.c_str());
+    return false;
+  }
+  // The rename itself reaches the disk only with the folder.
+  const int folder_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (folder_fd >= 0) {
+    ::fsync(folder_fd);
+    ::close(folder_fd);
+  }
+  return true;
+}
+
+std::optional<FolderLock> FolderLock::acquire(const fs::path& folder, std::string& error) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    error = "cannot open the folder " + folder.string() + " to lock it: " + system_error();
+    return std::nullopt;
+  }
+  int result = 0;
+  do {
+    result = ::flock(fd, LOCK_EX);
+  } while (result != 0 && errno == EINTR);
+  if (result != 0) {
+    error = "cannot lock " + folder.string() + ": " + system_error();
+    ::close(fd);
+    return std::nullopt;
+  }
+  return FolderLock(fd);
+}
+
+FolderLock::FolderLock(FolderLock&& other) noexcept : handle_(other.handle_) { other.handle_ = -1; }
+
+FolderLock& FolderLock::operator=(FolderLock&& other) noexcept {
+  if (this != &other) {
+    if (handle_ >= 0) ::close(static_cast<int>(handle_));
+    handle_ = other.handle_;
+    other.handle_ = -1;
+  }
+  return *this;
+}
+
+FolderLock::~FolderLock() {
+  if (handle_ >= 0) ::close(static_cast<int>(handle_));  // closing releases the flock
 }
 
 std::optional<fs::path> user_state_folder() {

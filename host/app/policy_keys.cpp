@@ -3,6 +3,7 @@
 #include "bccshield/identity.hpp"
 #include "key_file.hpp"
 #include "platform.hpp"
+#include "policy_signature.hpp"
 
 namespace bccshield {
 
@@ -60,8 +61,9 @@ std::optional<PolicySigningKey> parse_secret_key_file(std::string_view text) {
 std::array<unsigned char, crypto_sign_BYTES> sign_policy_bytes(std::string_view content,
                                                                const PolicySigningKey& key) {
   std::array<unsigned char, crypto_sign_BYTES> signature{};
+  const std::string message = policy_signed_message(content);
   crypto_sign_detached(signature.data(), nullptr,
-                       reinterpret_cast<const unsigned char*>(content.data()), content.size(),
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
                        key.secret.data());
   return signature;
 }

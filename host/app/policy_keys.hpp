@@ -33,6 +33,7 @@ std::string signature_file_text(const std::array<unsigned char, crypto_sign_BYTE
                                 const std::string& key_id);
 std::optional<PolicySigningKey> parse_secret_key_file(std::string_view text);
 
+// Signs policy_signed_message(content) (policy_signature.hpp).
 std::array<unsigned char, crypto_sign_BYTES> sign_policy_bytes(std::string_view content,
                                                                const PolicySigningKey& key);
 

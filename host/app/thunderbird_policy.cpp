@@ -1,11 +1,11 @@
 #include "thunderbird_policy.hpp"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
 #include "file_util.hpp"
+#include "platform.hpp"
 
 namespace bccshield {
 namespace {
@@ -36,40 +36,143 @@ std::optional<OrderedJson> read_json(const fs::path& file, std::string& message)
   }
 }
 
-bool write_atomically(const fs::path& file, const std::string& text, fs::perms mode,
-                      std::string& message) {
-  const fs::path temporary = file.string() + ".bccshield-tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      message = "cannot write " + temporary.string();
-      return false;
-    }
+constexpr fs::perms kNewFileMode =
+    fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
+
+// Undoes apply_host_error_lock as `state` recorded it; containers it created go if left empty.
+void restore_host_error_lock(OrderedJson& policies, const ThunderbirdPolicyRequest& request,
+                             const OrderedJson& state) {
+  if (!state.value("setOnHostError", false) || !policies.contains("3rdparty")) return;
+  OrderedJson& third = policies["3rdparty"];
+  if (!third.is_object() || !third.contains("Extensions") || !third["Extensions"].is_object())
+    return;
+  OrderedJson& extensions = third["Extensions"];
+  if (!extensions.contains(request.extension_id) || !extensions[request.extension_id].is_object())
+    return;
+  OrderedJson& managed = extensions[request.extension_id];
+  const OrderedJson previous = state.value("previousOnHostError", OrderedJson());
+  if (previous.is_null()) {
+    managed.erase("onHostError");
+  } else {
+    managed["onHostError"] = previous;
   }
+  if (managed.empty() && state.value("createdManagedEntry", false))
+    extensions.erase(request.extension_id);
+  if (extensions.empty() && state.value("createdExtensions", false)) third.erase("Extensions");
+  if (third.empty() && state.value("createdThirdParty", false)) policies.erase("3rdparty");
+}
+
+// Thunderbird's policies.json decides what every user of the machine runs: as root, refuse to
+// edit one that a user could change (or swap) under us, and write it only as
+// platform::replace_file_atomically does (no fixed temporary name, mode and owner kept).
+bool safe_to_edit(const fs::path& file, std::string& message) {
+  if (!platform::running_as_admin()) return true;  // an admin's own files, or a test folder
+  // The file, else the nearest folder above it that exists (what will be created goes there).
   std::error_code ec;
-  fs::permissions(temporary, mode, ec);
-  fs::rename(temporary, file, ec);
-  if (ec) {
-    fs::remove(temporary, ec);
-    message = "cannot replace " + file.string() + ": " + ec.message();
+  fs::path judged = fs::absolute(file, ec);
+  while (!fs::exists(fs::symlink_status(judged, ec)) && judged.has_parent_path() &&
+         judged.parent_path() != judged)
+    judged = judged.parent_path();
+  if (std::string why; !platform::admin_only(judged, why)) {
+    message = "refusing to edit " + file.string() + " as root: " + why +
+              " (a user could replace what root writes); make it root-owned and not "
+              "group- or world-writable";
     return false;
   }
   return true;
 }
 
-fs::perms mode_of(const fs::path& file) {
-  std::error_code ec;
-  const auto status = fs::status(file, ec);
-  if (ec)
-    return fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-           fs::perms::others_read;
-  return status.permissions() & fs::perms::mask;
+bool write_atomically(const fs::path& file, const std::string& text, std::string& message) {
+  return platform::replace_file_atomically(file, text, kNewFileMode, message);
+}
+
+// The managed setting that locks what a host error allows (manifests/managed-storage.json):
+// policies.3rdparty.Extensions[id].onHostError. Records what was there so remove restores it.
+bool apply_host_error_lock(OrderedJson& policies, const ThunderbirdPolicyRequest& request,
+                           OrderedJson& state, const std::optional<OrderedJson>& earlier,
+                           std::string& message) {
+  const bool we_set_it_before = earlier && earlier->value("setOnHostError", false);
+  if (we_set_it_before) {
+    for (const char* key : {"setOnHostError", "previousOnHostError", "createdThirdParty",
+                            "createdExtensions", "createdManagedEntry"}) {
+      if (earlier->contains(key)) state[key] = (*earlier)[key];
+    }
+  }
+  if (request.lock_on_host_error.empty()) {
+    // Not asked (any more): take back a lock an earlier add set.
+    if (we_set_it_before) {
+      restore_host_error_lock(policies, request, state);
+      for (const char* key : {"setOnHostError", "previousOnHostError", "createdThirdParty",
+                              "createdExtensions", "createdManagedEntry"})
+        state.erase(key);
+    }
+    return true;
+  }
+  if (!policies.contains("3rdparty")) {
+    if (!we_set_it_before) state["createdThirdParty"] = true;
+    policies["3rdparty"] = OrderedJson::object();
+  }
+  OrderedJson& third = policies["3rdparty"];
+  if (!third.is_object()) {
+    message = request.file.string() + ": \"3rdparty\" is not an object; nothing was changed";
+    return false;
+  }
+  if (!third.contains("Extensions")) {
+    if (!we_set_it_before) state["createdExtensions"] = true;
+    third["Extensions"] = OrderedJson::object();
+  }
+  OrderedJson& extensions = third["Extensions"];
+  if (!extensions.is_object()) {
+    message =
+        request.file.string() + ": \"3rdparty.Extensions\" is not an object; nothing was changed";
+    return false;
+  }
+  if (!extensions.contains(request.extension_id)) {
+    if (!we_set_it_before) state["createdManagedEntry"] = true;
+    extensions[request.extension_id] = OrderedJson::object();
+  }
+  OrderedJson& managed = extensions[request.extension_id];
+  if (!managed.is_object()) {
+    message = request.file.string() + ": the 3rdparty entry of " + request.extension_id +
+              " is not an object; nothing was changed";
+    return false;
+  }
+  if (!we_set_it_before) {
+    state["setOnHostError"] = true;
+    state["previousOnHostError"] =
+        managed.contains("onHostError") ? managed["onHostError"] : OrderedJson();
+  }
+  managed["onHostError"] = request.lock_on_host_error;
+  return true;
 }
 
 OrderedJson entry_for(const std::string& url) {
   return OrderedJson{{"installation_mode", "force_installed"}, {"install_url", url}};
+}
+
+// Creates the folder of `file` (0755) when missing; says whether it did.
+bool ensure_folder(const fs::path& file, bool& created, std::string& message) {
+  std::error_code ec;
+  created = false;
+  const fs::path folder = file.parent_path();
+  if (folder.empty() || fs::exists(folder, ec)) return true;
+  fs::create_directories(folder, ec);
+  if (ec) {
+    message = "cannot create " + folder.string() + ": " + ec.message();
+    return false;
+  }
+  created = true;
+  return true;
+}
+
+// Concurrent runs (two package scripts, an admin by hand) queue on the folder of the file:
+// each reads, merges and replaces while holding it, so no entry is lost.
+std::optional<platform::FolderLock> lock_folder_of(const fs::path& file, std::string& message) {
+  std::string error;
+  auto lock = platform::FolderLock::acquire(
+      file.has_parent_path() ? file.parent_path() : fs::path("."), error);
+  if (!lock) message = error;
+  return lock;
 }
 
 }  // namespace
@@ -82,15 +185,22 @@ bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
                        {"createdPolicies", false},      {"createdExtensionSettings", false},
                        {"previousEntry", nullptr}};
   OrderedJson document = OrderedJson::object();
-  fs::perms mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                   fs::perms::others_read;
+  bool created_folder = false;
+  if (!ensure_folder(request.file, created_folder, message)) return false;
+  if (!safe_to_edit(request.file, message)) return false;
+  if (!request.state_file.empty() && !safe_to_edit(request.state_file, message)) return false;
+  const auto lock = lock_folder_of(request.file, message);
+  if (!lock) return false;
   // An earlier add (an upgrade re-runs postinst): keep its record of what the admin had.
   std::optional<OrderedJson> earlier_state;
   if (!request.state_file.empty() && fs::exists(request.state_file, ec)) {
     std::string ignored;
     earlier_state = read_json(request.state_file, ignored);
+    if (earlier_state &&
+        (!earlier_state->is_object() || earlier_state->value("file", "") != request.file.string()))
+      earlier_state.reset();
   }
-  if (fs::exists(request.file, ec)) {
+  if (fs::exists(fs::symlink_status(request.file, ec))) {
     auto existing = read_json(request.file, message);
     if (!existing) return false;
     if (!existing->is_object()) {
@@ -98,17 +208,9 @@ bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
       return false;
     }
     document = std::move(*existing);
-    mode = mode_of(request.file);
   } else {
     state["createdFile"] = true;
-    if (!fs::exists(request.file.parent_path(), ec)) {
-      state["createdFolder"] = true;
-      fs::create_directories(request.file.parent_path(), ec);
-      if (ec) {
-        message = "cannot create " + request.file.parent_path().string() + ": " + ec.message();
-        return false;
-      }
-    }
+    state["createdFolder"] = created_folder;
   }
   if (!document.contains("policies")) {
     state["createdPolicies"] = true;
@@ -131,8 +233,7 @@ bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
   }
   if (settings.contains(request.extension_id))
     state["previousEntry"] = settings[request.extension_id];
-  if (earlier_state && earlier_state->is_object() &&
-      earlier_state->value("file", "") == request.file.string()) {
+  if (earlier_state) {
     // Already added by us: what the admin had is what the first add recorded.
     for (const char* key : {"createdFolder", "createdFile", "createdPolicies",
                             "createdExtensionSettings", "previousEntry"}) {
@@ -140,27 +241,39 @@ bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
     }
   }
   settings[request.extension_id] = entry_for(request.xpi_url);
-  if (!write_atomically(request.file, document.dump(2) + "\n", mode, message)) return false;
+  if (!apply_host_error_lock(policies, request, state, earlier_state, message)) return false;
+  if (!write_atomically(request.file, document.dump(2) + "\n", message)) return false;
   if (!request.state_file.empty()) {
-    fs::create_directories(request.state_file.parent_path(), ec);
-    std::string ignored;
-    if (!write_atomically(request.state_file, state.dump(2) + "\n",
-                          fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                              fs::perms::others_read,
-                          ignored)) {
+    bool ignored_created = false;
+    std::string problem;
+    if (!ensure_folder(request.state_file, ignored_created, problem) ||
+        !write_atomically(request.state_file, state.dump(2) + "\n", problem)) {
       message = "updated " + request.file.string() + " but cannot record the change in " +
-                request.state_file.string();
+                request.state_file.string() + ": " + problem;
       return false;
     }
   }
   message = request.file.string() + ": " + request.extension_id + " is force-installed from " +
             request.xpi_url;
+  if (!request.lock_on_host_error.empty())
+    message += "; onHostError locked to " + request.lock_on_host_error;
   return true;
 }
 
 bool remove_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
                                          std::string& message) {
   std::error_code ec;
+  if (!fs::exists(request.file.parent_path(), ec)) {
+    if (!request.state_file.empty()) fs::remove(request.state_file, ec);
+    message = request.file.string() + " does not exist: nothing to remove";
+    return true;
+  }
+  if (!safe_to_edit(request.file, message)) return false;
+  if (!request.state_file.empty() && fs::exists(request.state_file, ec) &&
+      !safe_to_edit(request.state_file, message))
+    return false;
+  const auto lock = lock_folder_of(request.file, message);
+  if (!lock) return false;
   OrderedJson state = OrderedJson::object();
   if (!request.state_file.empty() && fs::exists(request.state_file, ec)) {
     std::string ignored;
@@ -172,7 +285,7 @@ bool remove_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request
     message = text;
     return true;
   };
-  if (!fs::exists(request.file, ec))
+  if (!fs::exists(fs::symlink_status(request.file, ec)))
     return finish(request.file.string() + " does not exist: nothing to remove");
   auto loaded = read_json(request.file, message);
   if (!loaded) return false;
@@ -182,6 +295,7 @@ bool remove_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request
     return finish(request.file.string() + " holds no policies: nothing to remove");
   }
   OrderedJson& policies = document["policies"];
+  restore_host_error_lock(policies, request, state);
   if (!policies.contains("ExtensionSettings") || !policies["ExtensionSettings"].is_object() ||
       !policies["ExtensionSettings"].contains(request.extension_id)) {
     return finish(request.file.string() + " has no entry for " + request.extension_id +
@@ -205,8 +319,7 @@ bool remove_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request
     return finish(request.file.string() + ": removed (BccShield had created it)");
   }
   if (policies.empty() && state.value("createdPolicies", false)) document.erase("policies");
-  if (!write_atomically(request.file, document.dump(2) + "\n", mode_of(request.file), message))
-    return false;
+  if (!write_atomically(request.file, document.dump(2) + "\n", message)) return false;
   return finish(request.file.string() + ": the " + request.extension_id +
                 " entry is removed, other policies kept");
 }

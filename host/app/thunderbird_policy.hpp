@@ -21,10 +21,16 @@ struct ThunderbirdPolicyRequest {
   std::filesystem::path state_file;  // optional: /var/lib/bccshield/thunderbird-policy.json
   std::string extension_id = default_extension_id;
   std::string xpi_url;  // add only
+  // add only: "block" or "ask" locks the extension's onHostError managed setting
+  // (policies.3rdparty.Extensions[id].onHostError); empty: no lock (and one an earlier add set
+  // is taken back).
+  std::string lock_on_host_error;
 };
 
 // Both return false with a message naming the file when it cannot be read, parsed or written;
-// the file is then left untouched. Writes are atomic (temporary file + rename, mode kept).
+// the file is then left untouched. Writes are atomic (platform::replace_file_atomically: a
+// random temporary name, mode and owner kept), under a lock on the file's folder against
+// concurrent runs. Run as root, a file or folder that anyone but root can write is refused.
 bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
                                       std::string& message);
 bool remove_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,

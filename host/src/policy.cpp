@@ -12,17 +12,40 @@ namespace {
 
 using nlohmann::json;
 
+// The audit log's keys (docs/ADMIN.md), kept apart so that the list of the other keys stays as it
+// was.
+constexpr std::array kAuditKeys = {"auditAllowedRecipients", "auditRetentionDays"};
+constexpr int kMaxAuditRetentionDays = 3650;
 constexpr std::array kRuleIds = {rule_exposed_parties, rule_reply_exposure, rule_large_alias,
                                  rule_unparsable_recipient};
-constexpr std::array kTopLevelKeys = {
-    "version", "internalDomains", "minExposedParties", "consumerDomains", "largeAudienceAddresses",
-    "rules", "rewriteStrategy",
-    // Large mailings (issue 14).
-    "maxRecipientsPerMessage", "maxRecipientsPerMessageBySender", "individualMax", "bulkChannel"};
+constexpr std::array kTopLevelKeys = {"version",
+                                      "internalDomains",
+                                      "minExposedParties",
+                                      "consumerDomains",
+                                      "largeAudienceAddresses",
+                                      "rules",
+                                      "rewriteStrategy",
+                                      "serial",
+                                      "notAfter"};
 constexpr int kMinExposedPartiesLimit = 2;
 constexpr int kMaxExposedPartiesLimit = 100000;
 constexpr int kMaxAudience = 10000000;
-// Large mailings (issue 14): per-message limits, one copy per person, the bulk tool.
+constexpr std::int64_t kMaxSerial = 9007199254740991;  // 2^53 - 1: exact in every JSON reader
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): the core
+// has no clock and no time zone, only arithmetic.
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
+  year -= month <= 2 ? 1 : 0;
+  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const auto year_of_era = static_cast<unsigned>(year - era * 400);
+  const unsigned day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
+}
+// Large mailings (issue 14): per-message limits, one copy per person, the bulk tool; their keys
+// kept apart too.
+constexpr std::array kLargeMailingKeys = {
+    "maxRecipientsPerMessage", "maxRecipientsPerMessageBySender", "individualMax", "bulkChannel"};
 constexpr int kMaxRecipientsPerMessageLimit = 100000;
 constexpr int kMaxIndividual = 1000;
 constexpr std::size_t kMaxBulkNameBytes = 100;
@@ -252,6 +275,49 @@ Policy Policy::defaults() {
   return policy;
 }
 
+Policy Policy::strict() {
+  Policy policy = defaults();
+  for (auto& [rule, settings] : policy.rules) settings.action = Action::Block;
+  return policy;
+}
+
+Action strictest_action(const Policy& policy) {
+  Action strictest = Action::Allow;
+  for (const auto& [rule, settings] : policy.rules)
+    strictest = std::max(strictest, settings.action);
+  return strictest;
+}
+
+std::optional<std::int64_t> parse_utc_timestamp(std::string_view text) {
+  // Exactly YYYY-MM-DDTHH:MM:SSZ: one spelling, so a policy means the same to every reader.
+  constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:ddZ";
+  if (text.size() != kShape.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kShape.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (kShape[i] == 'd' ? !digit : text[i] != kShape[i]) return std::nullopt;
+  }
+  const auto number = [&](std::size_t at, std::size_t length) {
+    unsigned value = 0;
+    for (std::size_t i = at; i < at + length; ++i)
+      value = value * 10 + static_cast<unsigned>(text[i] - '0');
+    return value;
+  };
+  const unsigned year = number(0, 4);
+  const unsigned month = number(5, 2);
+  const unsigned day = number(8, 2);
+  const unsigned hour = number(11, 2);
+  const unsigned minute = number(14, 2);
+  const unsigned second = number(17, 2);
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  constexpr std::array<unsigned, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 ||
+      day > kDays.at(month - 1) + (month == 2 && leap ? 1 : 0) || hour > 23 || minute > 59 ||
+      second > 59) {
+    return std::nullopt;
+  }
+  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+}
+
 Policy policy_from_json(const json& document) {
   if (!document.is_object()) {
     throw PolicyError("",
@@ -262,6 +328,22 @@ Policy policy_from_json(const json& document) {
     const std::string pointer = "/" + key;
     if (key == "version") {
       require_int(value, pointer, 1, 1);
+    } else if (key == "serial") {
+      if (!value.is_number_integer() || value.get<long long>() < 1 ||
+          value.get<long long>() > kMaxSerial) {
+        throw PolicyError(pointer,
+                          "must be an integer between 1 and " + std::to_string(kMaxSerial));
+      }
+      policy.serial = value.get<std::int64_t>();
+    } else if (key == "notAfter") {
+      const std::string text = require_string(value, pointer);
+      policy.not_after_s = parse_utc_timestamp(text);
+      if (!policy.not_after_s) {
+        throw PolicyError(pointer, "\"" + text +
+                                       "\" is not an ISO-8601 UTC time such as "
+                                       "2027-01-31T23:59:59Z");
+      }
+      policy.not_after = text;
     } else if (key == "internalDomains") {
       policy.internal_domains = domain_list(value, pointer);
     } else if (key == "minExposedParties") {
@@ -284,6 +366,12 @@ Policy policy_from_json(const json& document) {
       read_rules(value, policy);
     } else if (key == "rewriteStrategy") {
       policy.rewrite_strategy = parse_strategy(value, pointer);
+    } else if (key == "auditAllowedRecipients") {
+      if (!value.is_boolean())
+        throw PolicyError(pointer, std::string("must be true or false, not ") + type_name(value));
+      policy.audit_allowed_recipients = value.get<bool>();
+    } else if (key == "auditRetentionDays") {
+      policy.audit_retention_days = require_int(value, pointer, 1, kMaxAuditRetentionDays);
     } else if (key == "maxRecipientsPerMessage") {
       policy.max_recipients_per_message =
           require_int(value, pointer, 1, kMaxRecipientsPerMessageLimit);
@@ -294,7 +382,10 @@ Policy policy_from_json(const json& document) {
     } else if (key == "bulkChannel") {
       policy.bulk_channel = read_bulk_channel(value, pointer);
     } else {
-      unknown_key("", key, kTopLevelKeys);
+      std::vector<std::string_view> known(kTopLevelKeys.begin(), kTopLevelKeys.end());
+      known.insert(known.end(), kAuditKeys.begin(), kAuditKeys.end());  // hints for them too
+      known.insert(known.end(), kLargeMailingKeys.begin(), kLargeMailingKeys.end());
+      unknown_key("", key, known);
     }
   }
   return policy;
@@ -343,15 +434,17 @@ json policy_to_json(const Policy& policy) {
                                      {"url", policy.bulk_channel->url},
                                      {"minRecipients", policy.bulk_channel->min_recipients}};
   }
-  json document = {{"version", 1},
-                   {"internalDomains", policy.internal_domains},
-                   {"minExposedParties", policy.min_exposed_parties},
-                   {"consumerDomains", policy.extra_consumer_domains},
-                   {"largeAudienceAddresses", policy.large_audience_addresses},
-                   {"rules", rules},
-                   {"rewriteStrategy", to_string(policy.rewrite_strategy)}};
-  document.update(large_mailings);
-  return document;
+  json out = {{"version", 1},
+              {"internalDomains", policy.internal_domains},
+              {"minExposedParties", policy.min_exposed_parties},
+              {"consumerDomains", policy.extra_consumer_domains},
+              {"largeAudienceAddresses", policy.large_audience_addresses},
+              {"rules", rules},
+              {"rewriteStrategy", to_string(policy.rewrite_strategy)}};
+  if (policy.serial) out["serial"] = *policy.serial;
+  if (policy.not_after) out["notAfter"] = *policy.not_after;
+  out.update(large_mailings);
+  return out;
 }
 
 }  // namespace bccshield

@@ -15,11 +15,28 @@ using nlohmann::json;
 constexpr std::array kChoices = {"convert",      "send-anyway",     "cancel",
                                  "auto-convert", "host-error-send", "host-error-cancel"};
 constexpr std::size_t kMaxReasonBytes = 2000;
+constexpr std::array kHostErrorChoices = {"host-error-send", "host-error-cancel",
+                                          "host-error-convert"};
+constexpr std::array kHostErrorEntryKeys = {"choice", "at", "error", "visibleRecipients"};
+constexpr std::size_t kMaxHostErrorEntries = 200;
+constexpr std::size_t kMaxHostErrorString = 64;
+constexpr long long kMaxCount = 10000000;
+
+json optional_string(const std::optional<std::string>& value) {
+  return value ? json(*value) : json(nullptr);
+}
 
 json envelope(const HostContext& context, const json& id) {
+  const HostIdentity& host = context.host;
   json reply = {{"protocolVersion", protocol_version},
                 {"hostVersion", host_version},
-                {"policy", to_json(context.policy_status)}};
+                {"policy", to_json(context.policy_status, context.policy)},
+                {"host",
+                 {{"path", optional_string(host.path)},
+                  {"manifest", optional_string(host.manifest)},
+                  {"systemHost", host.system_host},
+                  {"systemManifest", host.system_manifest},
+                  {"overridden", host.overridden}}}};
   if (!id.is_null()) reply["id"] = id;
   return reply;
 }
@@ -65,12 +82,105 @@ json handle_check(const json& request, HostContext& context) {
   if (context.audit != nullptr) {
     std::string client = client_of(request);
     if (client.empty()) client = "unknown";
-    context.audit->check({check_id, client, draft.type, verdict, context.policy_status});
+    context.audit->check({check_id, client, draft.type, verdict, context.policy_status,
+                          context.host.system_host, context.host.system_manifest,
+                          context.host.overridden});
   }
   return result;
 }
 
+[[noreturn]] void invalid(const std::string& field, const std::string& problem) {
+  throw ProtocolError(ErrorCode::InvalidField, field + " " + problem, {{"field", field}});
+}
+
+long long require_count(const json& value, const std::string& field) {
+  if (!value.is_number_integer() || value.get<long long>() < 0 ||
+      value.get<long long>() > kMaxCount)
+    invalid(field, "must be an integer from 0 to " + std::to_string(kMaxCount));
+  return value.get<long long>();
+}
+
+// A short identifier-like string: letters, digits, '.', '_', '-' (nothing a log reader could
+// mistake for markup or a control sequence).
+std::string require_token(const json& value, const std::string& field) {
+  if (!value.is_string()) invalid(field, "must be a string");
+  const std::string text = value.get<std::string>();
+  if (text.empty() || text.size() > kMaxHostErrorString)
+    invalid(field, "must be 1 to " + std::to_string(kMaxHostErrorString) + " bytes");
+  for (const char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) invalid(field, "may hold only letters, digits, '.', '_' and '-'");
+  }
+  return text;
+}
+
+// YYYY-MM-DDTHH:MM:SSZ, optionally with fractions of a second (Date.toISOString()).
+std::string require_utc_time(const json& value, const std::string& field) {
+  if (!value.is_string()) invalid(field, "must be a string");
+  const std::string text = value.get<std::string>();
+  const auto digits = [&](std::size_t from, std::size_t count) {
+    for (std::size_t k = from; k < from + count; ++k)
+      if (k >= text.size() || text[k] < '0' || text[k] > '9') return false;
+    return true;
+  };
+  bool ok = text.size() >= 20 && text.size() <= kMaxHostErrorString && digits(0, 4) &&
+            text[4] == '-' && digits(5, 2) && text[7] == '-' && digits(8, 2) && text[10] == 'T' &&
+            digits(11, 2) && text[13] == ':' && digits(14, 2) && text[16] == ':' && digits(17, 2) &&
+            text.back() == 'Z';
+  if (ok && text.size() > 20) ok = text[19] == '.' && digits(20, text.size() - 21);
+  if (!ok) invalid(field, "must be an ISO-8601 UTC time such as 2026-12-02T01:02:03Z");
+  return text;
+}
+
+json handle_host_error_report(const json& request, HostContext& context) {
+  if (request.contains("checkId")) invalid("checkId", "has no place in a host-error report");
+  const auto entries_it = request.find("entries");
+  if (entries_it == request.end() || !entries_it->is_array() ||
+      entries_it->size() > kMaxHostErrorEntries)
+    invalid("entries",
+            "must be an array of at most " + std::to_string(kMaxHostErrorEntries) + " entries");
+  long long dropped = 0;
+  if (const auto it = request.find("dropped"); it != request.end())
+    dropped = require_count(*it, "dropped");
+  std::vector<HostErrorEntry> entries;
+  entries.reserve(entries_it->size());
+  for (std::size_t i = 0; i < entries_it->size(); ++i) {
+    const json& item = (*entries_it)[i];
+    const std::string field = "entries." + std::to_string(i);
+    if (!item.is_object()) invalid(field, "must be an object");
+    for (const auto& [key, ignored] : item.items()) {
+      bool known = false;
+      for (const char* name : kHostErrorEntryKeys) known = known || key == name;
+      if (!known) invalid(field + "." + key, "is not a known key");
+    }
+    for (const char* name : kHostErrorEntryKeys)
+      if (!item.contains(name)) invalid(field + "." + name, "is missing");
+    HostErrorEntry entry;
+    entry.choice = require_token(item["choice"], field + ".choice");
+    bool known = false;
+    for (const char* candidate : kHostErrorChoices) known = known || entry.choice == candidate;
+    if (!known)
+      invalid(field + ".choice",
+              "must be one of host-error-send, host-error-cancel, host-error-convert");
+    entry.at = require_utc_time(item["at"], field + ".at");
+    entry.error = require_token(item["error"], field + ".error");
+    entry.visible_recipients =
+        static_cast<int>(require_count(item["visibleRecipients"], field + ".visibleRecipients"));
+    entries.push_back(std::move(entry));
+  }
+  const std::string client = client_of(request);
+  if (context.audit != nullptr)
+    context.audit->host_errors({entries, static_cast<int>(dropped), client});
+  return {{"recorded", true}, {"entries", entries.size()}};
+}
+
 json handle_report(const json& request, HostContext& context) {
+  // kind absent or "check": a choice after a check; "host-error": choices made without one.
+  if (const auto kind = request.find("kind"); kind != request.end()) {
+    if (*kind == "host-error") return handle_host_error_report(request, context);
+    if (*kind != "check") invalid("kind", "must be check or host-error");
+  }
   const std::string check_id = require_string(request, "checkId");
   const std::string choice = require_string(request, "choice");
   bool known = false;

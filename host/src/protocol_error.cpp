@@ -28,6 +28,10 @@ const char* error_name(ErrorCode code) {
       return "policy-invalid";
     case ErrorCode::PolicySignature:
       return "policy-signature";
+    case ErrorCode::PolicyRolledBack:
+      return "policy-rolled-back";
+    case ErrorCode::PolicyExpired:
+      return "policy-expired";
   }
   return "internal-error";
 }

@@ -10,6 +10,9 @@
 #   $XDG_CONFIG_HOME/bccshield/audit.key (0600)        unless /etc/bccshield/audit.key exists
 # then tells you how to add the extension in Thunderbird (an unprivileged installer cannot
 # force-install it: that needs root and /etc/thunderbird/policies). Undo: uninstall-user.sh.
+# Refuses when the system package already registered the host: Thunderbird reads the per-user
+# manifest first, so a copy here would shadow the managed one and pin a version that package
+# upgrades never reach (docs/ADMIN.md, "Which host answered").
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +37,17 @@ done
 done
 [ -n "$host" ] && [ -x "$host" ] || { echo "install-user.sh: no bccshield-host found (use --host)" >&2; exit 2; }
 [ -n "$xpi" ] && [ -f "$xpi" ] || { echo "install-user.sh: no bccshield.xpi found (use --xpi)" >&2; exit 2; }
+
+# Gecko's system folders on Linux (NativeManifests.sys.mjs: /usr/lib/mozilla and
+# /usr/lib64/mozilla, after ~/.mozilla).
+for system_dir in /usr/lib/mozilla/native-messaging-hosts /usr/lib64/mozilla/native-messaging-hosts; do
+  if [ -e "$system_dir/org.bccshield.host.json" ]; then
+    echo "install-user.sh: refused: BccShield is installed for the whole machine ($system_dir/org.bccshield.host.json)." >&2
+    echo "A per-user copy would shadow it (Thunderbird looks in ~/.mozilla first) and pin a stale host" >&2
+    echo "that package upgrades never reach. Nothing to do: the system install already serves you." >&2
+    exit 3
+  fi
+done
 
 data="${XDG_DATA_HOME:-$HOME/.local/share}/bccshield"
 config="${XDG_CONFIG_HOME:-$HOME/.config}/bccshield"

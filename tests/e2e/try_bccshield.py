@@ -11,6 +11,7 @@ Your real Thunderbird profile and HOME are never touched.
 import argparse
 import os
 import signal
+import socket
 import sys
 import time
 
@@ -34,6 +35,26 @@ def report_sink(tb):
               f"  envelope: {len(message['rcptTos'])} recipients")
 
 
+def close_marionette(tb):
+    """Marionette is an unauthenticated, chrome-privileged remote control on 127.0.0.1 (any local
+    process could drive Thunderbird through it): once the scenario is set up, nothing needs it.
+    Gecko's Marionette.server is a TCPListener whose stop() closes the listening socket
+    (remote/marionette/server.sys.mjs; open connections stay until closed), then our own
+    connection goes. Returns the port, which now refuses connections (checked)."""
+    port = tb.js("arguments[arguments.length - 1](Services.prefs.getIntPref('marionette.port'));")
+    alive = tb.js("""const resolve = arguments[arguments.length - 1];
+        const { Marionette } = ChromeUtils.importESModule(
+          "chrome://remote/content/components/Marionette.sys.mjs");
+        Marionette.server.stop().then(() => resolve(Marionette.server.alive));""")
+    tb.marionette.close()
+    tb.marionette = None
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    except ConnectionRefusedError:
+        return port
+    raise RuntimeError(f"Marionette still accepts connections on 127.0.0.1:{port} (alive={alive})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", required=True)
@@ -52,6 +73,8 @@ def main():
         print(f"Throwaway Thunderbird: profile and HOME under {tb.root}; SMTP sink on 127.0.0.1:{tb.sink.port}")
         actions.open_compose(tb, SUBJECT, to=", ".join(people), body=BODY)
         if interactive:
+            port = close_marionette(tb)
+            print(f"Marionette (remote control) closed: 127.0.0.1:{port} refuses connections now.")
             print(f"A compose window holds a mailing to {len(people)} private addresses in To.\n"
                   "Press Send to see BccShield's popup. Quit Thunderbird to finish.")
             tb.wait_exit()

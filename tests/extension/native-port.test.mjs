@@ -82,3 +82,85 @@ test("closeWhenIdle waits for the requests in flight", async () => {
   assert.equal(state.ports[0].disconnected, true);
   assert.ok(answer);
 });
+
+/** A host that answers when told: `answer(id, reply)`; requests are kept by id. */
+function manualHost() {
+  const listeners = [];
+  const state = { connects: 0, ports: [] };
+  const connectNative = (name) => {
+    state.connects += 1;
+    const port = {
+      name, error: null, disconnected: false, posted: [], message: [], gone: [],
+      onMessage: { addListener: (f) => port.message.push(f) },
+      onDisconnect: { addListener: (f) => port.gone.push(f) },
+      postMessage(message) { port.posted.push(message); },
+      disconnect() { port.disconnected = true; },
+      reply(reply) { port.message.forEach((f) => f(reply)); },
+    };
+    state.ports.push(port);
+    listeners.push(port);
+    return port;
+  };
+  return { state, connectNative };
+}
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test("two checks in flight: one times out, the other is still answered on the same host", async () => {
+  const { state, connectNative } = manualHost();
+  const transport = createPortTransport({ connectNative });
+  const slow = createHostClient({ sendNativeMessage: transport.send, abandon: transport.forget, timeoutMs: 50 });
+  const other = createHostClient({ sendNativeMessage: transport.send, abandon: transport.forget, timeoutMs: 5000 });
+  const first = slow.check(draft);
+  const second = other.check(draft);
+  await settle();
+  const [firstRequest, secondRequest] = state.ports[0].posted;
+  await assert.rejects(first, (error) => error.kind === "timeout");
+  // What background.js does on a host error: retire the connection (not close it).
+  transport.retire();
+  assert.equal(state.ports[0].disconnected, false, "the other window's check would fail");
+  state.ports[0].reply(envelope(secondRequest, { checkId: "c2", decision: "allow", findings: [] }));
+  assert.equal((await second).verdict.decision, "allow");
+  // The late reply to the abandoned request is dropped; the retired host is now idle and closed.
+  state.ports[0].reply(envelope(firstRequest, { checkId: "c1", decision: "allow", findings: [] }));
+  assert.equal(state.ports[0].disconnected, true);
+  // The next check starts a new host.
+  const third = other.check(draft);
+  await settle();
+  assert.equal(state.connects, 2);
+  state.ports[1].reply(envelope(state.ports[1].posted[0], { checkId: "c3", decision: "allow", findings: [] }));
+  assert.equal((await third).verdict.decision, "allow");
+});
+
+test("two checks in flight: one gets an error reply, the other succeeds", async () => {
+  const { state, connectNative } = manualHost();
+  const transport = createPortTransport({ connectNative });
+  const client = createHostClient({ sendNativeMessage: transport.send, abandon: transport.forget, timeoutMs: 5000 });
+  const first = client.check(draft);
+  const second = client.check(draft);
+  await settle();
+  const [a, b] = state.ports[0].posted;
+  state.ports[0].reply({ protocolVersion: 2, id: a.id, error: { code: 206, name: "reply-too-large", message: "too large", params: { decision: "block" } } });
+  await assert.rejects(first, (error) => error.kind === "refused" && error.details.decision === "block");
+  transport.retire();
+  assert.equal(state.ports[0].disconnected, false);
+  state.ports[0].reply(envelope(b, { checkId: "c2", decision: "allow", findings: [] }));
+  assert.equal((await second).verdict.decision, "allow");
+  assert.equal(state.ports[0].disconnected, true);
+});
+
+test("a host crash fails only the requests sent to that host", async () => {
+  const { state, connectNative } = manualHost();
+  const transport = createPortTransport({ connectNative });
+  const client = createHostClient({ sendNativeMessage: transport.send, abandon: transport.forget, timeoutMs: 5000 });
+  const old = client.check(draft);
+  await settle();
+  transport.retire();
+  const fresh = client.check(draft);
+  await settle();
+  assert.equal(state.connects, 2);
+  state.ports[0].error = { message: "An unexpected error occurred" };
+  state.ports[0].gone.forEach((f) => f(state.ports[0]));
+  await assert.rejects(old, (error) => error.kind === "failed");
+  state.ports[1].reply(envelope(state.ports[1].posted[0], { checkId: "c", decision: "allow", findings: [] }));
+  assert.equal((await fresh).verdict.decision, "allow");
+});

@@ -86,3 +86,34 @@ test("auto-convert notice and expanded lists", () => {
   assert.equal(model.headline, "BccShield moved 30 recipients to Bcc before sending, as your organisation requires. The message was sent.");
   assert.deepEqual(model.notes, ["The list “Walkers” has 12 members."]);
 });
+
+test("host error with a blocking policy: Convert and Cancel only, said plainly (en, fr)", () => {
+  const { draft } = tourismCase(6, 0);
+  const input = { mode: "hostError", hostError: { kind: "failed", message: "crash" }, onHostError: "block", policyBlocks: true, draft, rewrite: { strategy: "self", to: [FROM], cc: [], bcc: draft.to } };
+  const model = buildPopupModel(input, en);
+  assert.deepEqual(model.buttons, { convert: true, sendAnyway: false, cancel: true, needsReason: false });
+  assert.equal(model.explanation, "Your organisation's policy blocks messages like this one, so it cannot be sent as written while the check is unavailable.");
+  assert.match(buildPopupModel(input, fr).explanation, /^La règle de votre organisation bloque/);
+});
+
+test("untrusted host: which expectation failed, in the popup (en, fr)", () => {
+  const { draft } = tourismCase(3, 0);
+  const hostError = { kind: "untrusted", message: "x", problems: [
+    { check: "policyKeyId", expected: "3f2a9c0d41e7b6a8", got: "00112233aabbccdd" },
+    { check: "userManifest", got: "/home/u/.mozilla/native-messaging-hosts/org.bccshield.host.json" },
+  ] };
+  const model = buildPopupModel({ mode: "hostError", hostError, onHostError: "ask", draft, rewrite: { strategy: "self", to: [FROM], cc: [], bcc: draft.to } }, en);
+  assert.equal(model.headline, "The check was not used: the program that answered is not the one your organisation expects.");
+  assert.deepEqual(model.notes.slice(0, 2), [
+    "The policy is signed with another key: expected 3f2a9c0d41e7b6a8, got 00112233aabbccdd.",
+    "The check program was found through a personal registration (/home/u/.mozilla/native-messaging-hosts/org.bccshield.host.json), not the one installed for the whole computer.",
+  ]);
+  const french = buildPopupModel({ mode: "hostError", hostError, onHostError: "ask", draft, rewrite: { strategy: "self", to: [FROM], cc: [], bcc: draft.to } }, fr);
+  assert.match(french.headline, /^La vérification n'a pas été retenue/);
+  assert.match(french.notes[0], /attendue 3f2a9c0d41e7b6a8, reçue 00112233aabbccdd/);
+});
+
+test("a warning from a host found through a user manifest says so (not refused)", () => {
+  const model = buildPopupModel({ mode: "warn", ...tourismCase(27, 3), trust: { problems: [{ check: "userManifest", got: "/home/u/m.json" }] } }, en);
+  assert.ok(model.notes.includes("The check program was found through a personal registration (/home/u/m.json), not the one installed for the whole computer."));
+});

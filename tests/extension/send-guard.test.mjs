@@ -4,6 +4,8 @@ import { createSendGuard } from "../../extension/thunderbird/modules/send-guard.
 import { resolveSettings } from "../../extension/thunderbird/modules/settings.mjs";
 import { createListExpander } from "../../extension/thunderbird/modules/list-expander.mjs";
 import { createMessengerStub, envelope } from "./messenger-stub.mjs";
+import { createStrictestActionMemory, memoryStorage } from "../../extension/thunderbird/modules/strictest-action.mjs";
+import { createHostErrorQueue } from "../../extension/thunderbird/modules/host-error-queue.mjs";
 
 const FROM = "Office <accueil@tourisme.example>";
 const thirty = Array.from({ length: 30 }, (_, i) => `Person ${i} <p${i}@${i % 2 ? "gmail.com" : "orange.fr"}>`);
@@ -22,16 +24,18 @@ function verdictFor(request, decision = "warn") {
 }
 
 /** A guard over stubs: `host(request)` answers checks; `user(input)` answers popups. */
-function harness({ host, user = () => ({ choice: "cancel" }), settings = {}, managed = {}, messenger = createMessengerStub() }) {
+function harness({ host, user = () => ({ choice: "cancel" }), settings = {}, managed = {}, messenger = createMessengerStub(), local = memoryStorage(), recorded = () => ({ recorded: true }) }) {
   const log = { requests: [], asked: [], informed: [], events: [] };
   const guard = createSendGuard({
+    strictestAction: createStrictestActionMemory(local),
+    hostErrorQueue: createHostErrorQueue({ local }),
     loadSettings: async () => resolveSettings(settings, managed),
     expand: createListExpander(messenger),
     readOriginal: async (id) => (id === 42 ? { from: "club@asso.example", to: thirty.slice(0, 20), cc: [] } : null),
     sendNativeMessage: async (name, request) => {
       log.requests.push(request);
       if (request.type === "report") {
-        return envelope(request, { recorded: true });
+        return envelope(request, recorded(request));
       }
       return host(request);
     },
@@ -43,7 +47,7 @@ function harness({ host, user = () => ({ choice: "cancel" }), settings = {}, man
     inform: (input) => log.informed.push(input),
     record: (event) => log.events.push(event),
   });
-  return { guard, log };
+  return { guard, log, local };
 }
 
 const details = (extra = {}) => ({ from: FROM, to: thirty, cc: [], bcc: [], type: "new", ...extra });
@@ -160,4 +164,155 @@ test("an internal failure fails closed", async () => {
   const broken = { ...details(), get to() { throw new Error("bug"); } };
   assert.deepEqual(await guard.onBeforeSend({ id: 1 }, broken), { cancel: true });
   assert.ok(log.events.some((e) => e.event === "internal-error"));
+});
+
+// ----- issue 11: trust, block stays block, host-error choices audited -----------------------
+
+const KEY = "3f2a9c0d41e7b6a8";
+const SYSTEM_HOST = { path: "/usr/bin/bccshield-host", manifest: "/usr/lib/mozilla/native-messaging-hosts/org.bccshield.host.json", systemHost: true, systemManifest: true, overridden: false };
+/** A reply from a host with a signed block policy (PROTOCOL.md `policy`, `host`). */
+function trusted(request, decision = "allow", extra = {}) {
+  return {
+    ...envelope(request, verdictFor(request, decision)),
+    policy: { status: "ok", source: "/etc/bccshield/policy.json", signed: true, keyId: KEY, strictestAction: "block" },
+    host: { ...SYSTEM_HOST }, ...extra,
+  };
+}
+const crashed = async () => { throw new Error("Native application tried to send a message of 0 bytes"); };
+const hostErrorReports = (log) => reports(log).filter((r) => r.kind === "host-error");
+
+test("untrusted-host: a shadowing user manifest with expectedPolicyKeyId set is refused, its verdict unused", async () => {
+  const { guard, log } = harness({
+    host: (r) => trusted(r, "allow", { host: { ...SYSTEM_HOST, manifest: "/home/u/.mozilla/native-messaging-hosts/org.bccshield.host.json", systemManifest: false } }),
+    managed: { expectedPolicyKeyId: KEY }, user: () => ({ choice: "send-anyway" }),
+  });
+  // The host said allow, but it is not the expected one: the popup, and onHostError (ask) applies.
+  assert.equal(await guard.onBeforeSend({ id: 1 }, details()), undefined);
+  assert.equal(log.asked[0].mode, "hostError");
+  assert.equal(log.asked[0].hostError.kind, "untrusted");
+  assert.deepEqual(log.asked[0].hostError.problems.map((p) => p.check), ["userManifest"]);
+});
+
+test("untrusted-host for each expectation: key id, unsigned policy, host path", async () => {
+  const cases = [
+    [{ expectedPolicyKeyId: KEY }, { policy: { status: "ok", keyId: "00112233aabbccdd", strictestAction: "allow" } }, "policyKeyId"],
+    [{ requireSignedPolicy: true }, { policy: { status: "default", keyId: null, strictestAction: "warn" } }, "unsignedPolicy"],
+    [{ expectedHostPath: "/usr/bin/bccshield-host" }, { host: { ...SYSTEM_HOST, path: "/opt/other/bccshield-host" } }, "hostPath"],
+  ];
+  for (const [managed, extra, check] of cases) {
+    const { guard, log } = harness({ host: (r) => trusted(r, "allow", extra), managed, user: () => ({ choice: "cancel" }) });
+    assert.deepEqual(await guard.onBeforeSend({ id: 1 }, details()), { cancel: true }, check);
+    assert.equal(log.asked[0].hostError.kind, "untrusted", check);
+    assert.deepEqual(log.asked[0].hostError.problems.map((p) => p.check), [check]);
+    await flush();
+    // The untrusted host gets no host-error report (and no strictest-action update).
+    assert.equal(hostErrorReports(log).length, 0, check);
+  }
+});
+
+test("the expected host is used as before", async () => {
+  const { guard, log } = harness({ host: (r) => trusted(r, "allow"), managed: { expectedPolicyKeyId: KEY, requireSignedPolicy: true, expectedHostPath: "/usr/bin/bccshield-host" } });
+  assert.equal(await guard.onBeforeSend({ id: 1 }, details()), undefined);
+  assert.equal(log.asked.length, 0);
+});
+
+test("206 carrying decision block: only Convert and Cancel, even with onHostError ask", async () => {
+  const tooLarge = (r) => ({
+    protocolVersion: 2, id: r.id, hostVersion: "0.1.0", policy: { status: "default", source: "built-in", signed: false },
+    error: { code: 206, name: "reply-too-large", message: "reply too large", params: { bytes: 1100000, limit: 1048576, decision: "block", visibleRecipients: 6 } },
+  });
+  const { guard, log } = harness({ host: tooLarge, user: () => ({ choice: "send-anyway" }) });
+  assert.deepEqual(await guard.onBeforeSend({ id: 1 }, details()), { cancel: true });
+  assert.equal(log.asked[0].mode, "hostError");
+  assert.equal(log.asked[0].onHostError, "block");
+  assert.equal(log.asked[0].policyBlocks, true);
+  assert.equal(log.asked[0].carriedDecision, "block");
+  // onHostError allow does not send it either: the popup asks, Send anyway refused.
+  const allow = harness({ host: tooLarge, settings: { onHostError: "allow" }, user: () => ({ choice: "send-anyway" }) });
+  assert.deepEqual(await allow.guard.onBeforeSend({ id: 1 }, details()), { cancel: true });
+  assert.equal(allow.log.informed.length, 0);
+  // A 206 that carried warn leaves onHostError in charge.
+  const warn = harness({ host: (r) => { const reply = tooLarge(r); reply.error.params.decision = "warn"; return reply; }, user: () => ({ choice: "send-anyway" }) });
+  assert.equal(await warn.guard.onBeforeSend({ id: 1 }, details()), undefined);
+});
+
+test("strictest action block remembered: a host crash later offers no Send anyway (onHostError ask)", async () => {
+  const local = memoryStorage();
+  let alive = true;
+  const { guard, log } = harness({ local, host: (r) => (alive ? trusted(r, "allow") : crashed()), user: () => ({ choice: "send-anyway" }) });
+  assert.equal(await guard.onBeforeSend({ id: 1 }, details()), undefined);
+  assert.equal(local.data.lastStrictestAction, "block");
+  alive = false;
+  assert.deepEqual(await guard.onBeforeSend({ id: 1 }, details()), { cancel: true });
+  assert.equal(log.asked[0].mode, "hostError");
+  assert.equal(log.asked[0].onHostError, "block");
+  assert.equal(log.asked[0].policyBlocks, true);
+  // Convert still works, with the fallback rewrite.
+  const convert = harness({ local, host: crashed, user: () => ({ choice: "convert" }) });
+  const converted = await convert.guard.onBeforeSend({ id: 1 }, details());
+  assert.equal(converted.details.bcc.length, 30);
+});
+
+test("strictest action: a later trusted reply lowers it; an untrusted one does not", async () => {
+  const local = memoryStorage({ lastStrictestAction: "block" });
+  const lowered = { policy: { status: "ok", keyId: KEY, strictestAction: "warn" } };
+  const untrusted = harness({ local, host: (r) => trusted(r, "allow", { ...lowered, host: { ...SYSTEM_HOST, systemHost: false } }), managed: { expectedPolicyKeyId: KEY } });
+  await untrusted.guard.onBeforeSend({ id: 1 }, details());
+  assert.equal(local.data.lastStrictestAction, "block");
+  const ok = harness({ local, host: (r) => trusted(r, "allow", lowered) });
+  await ok.guard.onBeforeSend({ id: 1 }, details());
+  assert.equal(local.data.lastStrictestAction, "warn");
+  const after = harness({ local, host: crashed, user: () => ({ choice: "send-anyway" }) });
+  assert.equal(await after.guard.onBeforeSend({ id: 1 }, details()), undefined);
+});
+
+test("host-error choices are queued and reported once, as kind host-error, when the host answers again", async () => {
+  const local = memoryStorage();
+  let alive = false;
+  const host = (r) => (alive ? { ...envelope(r, verdictFor(r, "allow")) } : crashed());
+  const choices = ["send-anyway", "cancel", "convert"];
+  for (const choice of choices) {
+    const { guard } = harness({ local, host, user: () => ({ choice }) });
+    await guard.onBeforeSend({ id: 1 }, details());
+  }
+  await flush();
+  assert.equal(local.data.hostErrorQueue.entries.length, 3);
+  alive = true;
+  const { guard, log } = harness({ local, host });
+  await guard.onBeforeSend({ id: 1 }, details());
+  await flush();
+  await flush();
+  const sent = hostErrorReports(log);
+  assert.equal(sent.length, 1);
+  assert.deepEqual(sent[0].entries.map((e) => [e.choice, e.error, e.visibleRecipients]), [
+    ["host-error-send", "crashed", 30], ["host-error-cancel", "crashed", 30], ["host-error-convert", "crashed", 30],
+  ]);
+  assert.equal(sent[0].dropped, 0);
+  assert.match(sent[0].entries[0].at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.equal(local.data.hostErrorQueue.entries.length, 0);
+  // Nothing left: the next answer sends no report.
+  await guard.onBeforeSend({ id: 1 }, details());
+  await flush();
+  assert.equal(hostErrorReports(log).length, 1);
+});
+
+test("host-error choices stay queued when the report is not recorded", async () => {
+  const local = memoryStorage();
+  const first = harness({ local, host: crashed, user: () => ({ choice: "cancel" }) });
+  await first.guard.onBeforeSend({ id: 1 }, details());
+  await flush();
+  const refused = harness({ local, host: (r) => envelope(r, verdictFor(r, "allow")), recorded: () => ({ recorded: false }) });
+  await refused.guard.onBeforeSend({ id: 1 }, details());
+  await flush();
+  await flush();
+  assert.equal(hostErrorReports(refused.log).length, 1);
+  assert.equal(local.data.hostErrorQueue.entries.length, 1);
+});
+
+test("onHostError allow: the silent send is queued too", async () => {
+  const local = memoryStorage();
+  const { guard } = harness({ local, host: () => new Promise(() => {}), settings: { onHostError: "allow", hostTimeoutMs: 500 } });
+  assert.equal(await guard.onBeforeSend({ id: 1 }, details()), undefined);
+  await flush();
+  assert.deepEqual(local.data.hostErrorQueue.entries.map((e) => [e.choice, e.error]), [["host-error-send", "timeout"]]);
 });

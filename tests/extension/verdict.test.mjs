@@ -50,3 +50,13 @@ test("without a sender address the fallback leaves To empty (undisclosed recipie
   const result = fallbackRewrite({ from: "", to: ["a@gmail.com"], cc: [], bcc: [] });
   assert.deepEqual(result, { strategy: "undisclosed", to: [], cc: [], bcc: ["a@gmail.com"] });
 });
+
+test("host error: a blocking policy beats onHostError (the one rule)", async () => {
+  const { hostErrorMode } = await import("../../extension/thunderbird/modules/verdict.mjs");
+  assert.deepEqual(hostErrorMode({ onHostError: "ask" }), { onHostError: "ask", policyBlocks: false });
+  assert.deepEqual(hostErrorMode({ onHostError: "ask", strictestAction: "block" }), { onHostError: "block", policyBlocks: true });
+  assert.deepEqual(hostErrorMode({ onHostError: "allow", carriedDecision: "block" }), { onHostError: "block", policyBlocks: true });
+  assert.deepEqual(hostErrorMode({ onHostError: "allow", strictestAction: "warn", carriedDecision: "warn" }), { onHostError: "allow", policyBlocks: false });
+  assert.equal(buttonsFor("hostError", hostErrorMode({ onHostError: "ask", strictestAction: "block" }).onHostError).sendAnyway, false);
+  assert.deepEqual(applyChoice("host-error-convert", rewrite).details.bcc, rewrite.bcc);
+});

@@ -175,6 +175,7 @@ class CheckingSink final : public AuditSink {
     if (!record.verdict.keys) fuzz_fail("protocol", "a check reached the audit edge without keys");
   }
   void report(const ReportRecord& /*record*/) override {}
+  void host_errors(const HostErrorReport& /*report*/) override {}
 };
 
 HostContext make_context() {

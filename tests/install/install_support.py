@@ -4,7 +4,11 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from private_machine import PrivateMachine  # noqa: E402  (the serve-mode test switch)
 
 HOST = os.environ.get("BCCSHIELD_HOST", "")
 BUILD_DIR = os.environ.get("BCCSHIELD_BUILD_DIR", "")
@@ -38,10 +42,15 @@ def unframe_all(data):
 
 
 class Scratch:
-    """A private HOME with the host's environment pointing into it."""
+    """A private HOME with the host's environment pointing into it. serve() runs the host with
+    `machine`'s /etc/bccshield (private_machine.py), whose host.conf allows the environment
+    overrides unless allow_overrides=False (then the machine files are what the host reads)."""
 
-    def __init__(self, prefix="bccshield-install-"):
+    def __init__(self, prefix="bccshield-install-", allow_overrides=True):
         self.root = tempfile.mkdtemp(prefix=prefix)
+        self.machine = PrivateMachine(os.path.join(self.root, "machine"))
+        if allow_overrides:
+            self.machine.allow_environment_overrides()
         self.home = os.path.join(self.root, "home")
         os.makedirs(self.home)
         self.env = {"PATH": "/usr/bin:/bin", "HOME": self.home, "LANG": "C.UTF-8",
@@ -66,15 +75,17 @@ class Scratch:
         with open(self.path(name), "rb") as handle:
             return handle.read()
 
-    def host(self, *args, stdin=b"", env=None, binary=None):
+    def host(self, *args, stdin=b"", env=None, binary=None, in_machine=False):
         environment = dict(self.env)
         environment.update(env or {})
-        proc = subprocess.run([binary or HOST, *args], input=stdin, capture_output=True, timeout=120,
-                              env=environment)
+        command = [binary or HOST, *args]
+        proc = subprocess.run(self.machine.command(command) if in_machine else command, input=stdin,
+                              capture_output=True, timeout=120, env=environment)
         return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
 
     def serve(self, *messages, env=None, binary=None, args=("/x/org.bccshield.host.json", "bccshield@bccshield.org")):
-        code, out, err = self.host(*args, stdin=b"".join(frame(m) for m in messages), env=env, binary=binary)
+        code, out, err = self.host(*args, stdin=b"".join(frame(m) for m in messages), env=env, binary=binary,
+                                   in_machine=True)
         return code, unframe_all(out), err
 
     def audit_entries(self, name="audit.jsonl"):

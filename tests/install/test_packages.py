@@ -2,12 +2,13 @@
 dpkg-deb / rpm, checked by lintian where it runs."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 import unittest
 
-from install_support import BUILD_DIR
+from install_support import BUILD_DIR, HOST
 
 MANIFEST = "usr/lib/mozilla/native-messaging-hosts/org.bccshield.host.json"
 EXPECTED_DEB = {"./usr/bin/bccshield-host", "./" + MANIFEST, "./usr/share/bccshield/bccshield.xpi",
@@ -29,7 +30,72 @@ def build_package(generator, out_dir):
     return next(os.path.join(out_dir, name) for name in os.listdir(out_dir) if name.endswith(suffix))
 
 
-class DebPackage(unittest.TestCase):
+def run_configure(script, scratch, policies=None, packaging_conf=None, argument="configure"):
+    """Runs a maintainer script against a scratch tree: the package's fixed paths (the variables
+    maintainer-common.sh sets) are pointed into `scratch`, the host is this build's."""
+    paths = {"BCCSHIELD_HOST": HOST, "BCCSHIELD_ETC": os.path.join(scratch, "etc"),
+             "BCCSHIELD_STATE_DIR": os.path.join(scratch, "var"),
+             "BCCSHIELD_STATE": os.path.join(scratch, "var", "thunderbird-policy.json"),
+             "BCCSHIELD_TB_POLICIES": os.path.join(scratch, "tb", "policies.json")}
+    for name, value in paths.items():
+        script, count = re.subn(rf"^{name}=.*$", f"{name}={value}", script, count=1, flags=re.M)
+        assert count == 1, name
+    os.makedirs(os.path.join(scratch, "tb"), exist_ok=True)
+    os.makedirs(os.path.join(scratch, "etc"), exist_ok=True)
+    if policies is not None:
+        with open(paths["BCCSHIELD_TB_POLICIES"], "w", encoding="utf-8") as handle:
+            handle.write(policies)
+    if packaging_conf is not None:
+        with open(os.path.join(scratch, "etc", "packaging.conf"), "w", encoding="utf-8") as handle:
+            handle.write(packaging_conf)
+    path = os.path.join(scratch, "script")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(script)
+    result = subprocess.run(["sh", path, argument], capture_output=True, text=True, timeout=120)
+    return result.returncode, result.stdout + result.stderr, paths["BCCSHIELD_TB_POLICIES"]
+
+
+class ConfigureScriptChecks:
+    """A failed policy merge fails the configure step loudly (deb postinst, rpm %post), and
+    packaging.conf's lock-on-host-error reaches policies.json. Mixed into the deb and rpm tests."""
+
+    def configure_script(self):
+        raise NotImplementedError
+
+    def test_failed_merge_fails_loudly(self):
+        scratch = tempfile.mkdtemp(prefix="bccshield-script-")
+        try:
+            code, out, policies = run_configure(self.configure_script(), scratch, policies='{"policies": {,}}')
+            self.assertNotEqual(code, 0, out)
+            self.assertIn("not valid JSON", out)
+            self.assertIn("Thunderbird will NOT install the BccShield extension", out)
+            with open(policies, encoding="utf-8") as handle:
+                self.assertEqual(handle.read(), '{"policies": {,}}')
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def test_packaging_conf_locks_on_host_error(self):
+        scratch = tempfile.mkdtemp(prefix="bccshield-script-")
+        try:
+            code, out, policies = run_configure(self.configure_script(), scratch, policies='{"policies": {}}',
+                                                packaging_conf="# IT\nlock-on-host-error = block\n")
+            self.assertEqual(code, 0, out)
+            with open(policies, encoding="utf-8") as handle:
+                merged = json.load(handle)["policies"]
+            self.assertEqual(merged["3rdparty"], {"Extensions": {"bccshield@bccshield.org": {"onHostError": "block"}}})
+            self.assertIn("bccshield@bccshield.org", merged["ExtensionSettings"])
+            code, out, _ = run_configure(self.configure_script(), scratch, packaging_conf="lock-on-host-error = off\n")
+            self.assertNotEqual(code, 0, out)
+            self.assertIn("lock-on-host-error must be block or ask", out)
+            code, out, _ = run_configure(self.configure_script(), scratch, packaging_conf="")  # no lock any more
+            self.assertEqual(code, 0, out)
+            with open(policies, encoding="utf-8") as handle:
+                self.assertNotIn("3rdparty", json.load(handle)["policies"])
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+class DebPackage(ConfigureScriptChecks, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.out = tempfile.mkdtemp(prefix="bccshield-pkg-")
@@ -38,6 +104,48 @@ class DebPackage(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.out, ignore_errors=True)
+
+    def configure_script(self):
+        scratch = tempfile.mkdtemp(prefix="bccshield-ctl-")
+        try:
+            subprocess.run(["dpkg-deb", "-e", self.deb, scratch], check=True)
+            with open(os.path.join(scratch, "postinst"), encoding="utf-8") as handle:
+                return handle.read()
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    @unittest.skipUnless(os.environ.get("BCCSHIELD_SYSTEM_TESTS") == "1" and os.geteuid() == 0,
+                         "installs the .deb for real: root and BCCSHIELD_SYSTEM_TESTS=1")
+    def test_dpkg_install_over_a_broken_policies_json_fails_loudly(self):
+        status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", "bccshield"], capture_output=True, text=True)
+        if status.stdout.startswith("install"):
+            self.skipTest("bccshield is installed on this machine: not touching it")
+        folder = "/etc/thunderbird/policies"
+        backup = tempfile.mkdtemp(prefix="bccshield-tbpolicies-")
+        had_folder = os.path.isdir(folder)
+        if had_folder:
+            shutil.copytree(folder, os.path.join(backup, "policies"), symlinks=True)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, "policies.json"), "w", encoding="utf-8") as handle:
+                handle.write('{"policies": {"DisableTelemetry": true,}}')
+            result = subprocess.run(["dpkg", "-i", self.deb], capture_output=True, text=True, timeout=600)
+            self.assertNotEqual(result.returncode, 0, result.stdout + result.stderr)
+            self.assertIn("Thunderbird will NOT install the BccShield extension", result.stderr)
+            state = subprocess.run(["dpkg-query", "-W", "-f=${Status}", "bccshield"], capture_output=True, text=True)
+            self.assertIn("half-configured", state.stdout)
+            with open(os.path.join(folder, "policies.json"), "w", encoding="utf-8") as handle:
+                handle.write('{"policies": {"DisableTelemetry": true}}')
+            result = subprocess.run(["dpkg", "--configure", "bccshield"], capture_output=True, text=True, timeout=600)
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            with open(os.path.join(folder, "policies.json"), encoding="utf-8") as handle:
+                self.assertIn("bccshield@bccshield.org", json.load(handle)["policies"]["ExtensionSettings"])
+        finally:
+            subprocess.run(["dpkg", "-P", "bccshield"], capture_output=True, timeout=600)
+            shutil.rmtree(folder, ignore_errors=True)
+            if had_folder:
+                shutil.copytree(os.path.join(backup, "policies"), folder, symlinks=True)
+            shutil.rmtree(backup, ignore_errors=True)
 
     def test_contents(self):
         listing = subprocess.run(["dpkg-deb", "-c", self.deb], check=True, capture_output=True, text=True).stdout
@@ -90,26 +198,40 @@ class DebPackage(unittest.TestCase):
 
 
 @unittest.skipUnless(shutil.which("rpmbuild"), "rpmbuild not installed")
-class RpmPackage(unittest.TestCase):
+class RpmPackage(ConfigureScriptChecks, unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.out = tempfile.mkdtemp(prefix="bccshield-rpm-scripts-")
+        cls.rpm = build_package("RPM", cls.out)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.out, ignore_errors=True)
+
+    def configure_script(self):
+        """The %post scriptlet, as rpm runs it (/bin/sh; rpm passes the install count)."""
+        scripts = subprocess.run(["rpm", "-qp", "--scripts", self.rpm], check=True, capture_output=True,
+                                 text=True).stdout
+        match = re.search(r"^postinstall scriptlet \(using /bin/sh\):\n(.*?)(?=^\S[^\n]* scriptlet \(|\Z)", scripts,
+                          re.S | re.M)
+        self.assertIsNotNone(match, scripts)
+        return match.group(1)
+
     def test_contents_and_scripts(self):
-        out = tempfile.mkdtemp(prefix="bccshield-rpm-")
-        try:
-            rpm = build_package("RPM", out)
-            files = subprocess.run(["rpm", "-qp", "--qf", "[%{FILEFLAGS:fflags} %{FILENAMES}\n]", rpm],
-                                   check=True, capture_output=True, text=True).stdout
-            print(files)
-            self.assertIn(" /usr/bin/bccshield-host", files)
-            self.assertIn(" /usr/lib/mozilla/native-messaging-hosts/org.bccshield.host.json", files)
-            self.assertIn(" /usr/lib64/mozilla/native-messaging-hosts/org.bccshield.host.json", files)
-            self.assertIn(" /usr/share/bccshield/bccshield.xpi", files)
-            self.assertIn("cn /etc/bccshield/policy.json", files)  # %config(noreplace)
-            self.assertIn("cn /etc/bccshield/audit.conf", files)
-            scripts = subprocess.run(["rpm", "-qp", "--scripts", rpm], check=True, capture_output=True,
-                                     text=True).stdout
-            self.assertIn("policy thunderbird add", scripts)
-            self.assertIn("policy thunderbird remove", scripts)
-        finally:
-            shutil.rmtree(out, ignore_errors=True)
+        rpm = self.rpm
+        files = subprocess.run(["rpm", "-qp", "--qf", "[%{FILEFLAGS:fflags} %{FILENAMES}\n]", rpm],
+                               check=True, capture_output=True, text=True).stdout
+        print(files)
+        self.assertIn(" /usr/bin/bccshield-host", files)
+        self.assertIn(" /usr/lib/mozilla/native-messaging-hosts/org.bccshield.host.json", files)
+        self.assertIn(" /usr/lib64/mozilla/native-messaging-hosts/org.bccshield.host.json", files)
+        self.assertIn(" /usr/share/bccshield/bccshield.xpi", files)
+        self.assertIn("cn /etc/bccshield/policy.json", files)  # %config(noreplace)
+        self.assertIn("cn /etc/bccshield/audit.conf", files)
+        scripts = subprocess.run(["rpm", "-qp", "--scripts", rpm], check=True, capture_output=True,
+                                 text=True).stdout
+        self.assertIn("policy thunderbird add", scripts)
+        self.assertIn("policy thunderbird remove", scripts)
 
 
 if __name__ == "__main__":

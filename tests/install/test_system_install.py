@@ -81,6 +81,9 @@ def thunderbird_convert(artifacts, audit_log):
         def _system_paths_to_hide(self):
             return {}  # the harness hides the system set-up from ordinary e2e runs: here it is the point
 
+        def _in_private_mounts(self, args):
+            return args  # the real /etc/bccshield, not the harness's scratch machine
+
         def install_extension(self):
             # Force-installed from policies.json at first start: wait for it, install nothing.
             state = self.js("""
@@ -107,13 +110,16 @@ const [id, resolve] = arguments;
             return state
 
     tb = SystemThunderbird(HOST, XPI, artifacts, locale="en-US")
-    tb.audit_log = audit_log
+    # Serve mode ignores BCCSHIELD_AUDIT_LOG: the host writes under the scratch HOME, which the
+    # harness reads (tb.audit_log); `audit_log` receives a copy for the artifacts.
     tb.policy_path = "/etc/bccshield/policy.json"
     with tb:
         assert not os.path.exists(os.path.join(tb.home, ".mozilla")), "a per-user manifest exists"
         ctx = run_e2e.Context(tb, artifacts)
         run_e2e.scenario_1_convert(ctx)
         run_e2e.scenario_3_send_anyway(ctx)
+        if os.path.exists(tb.audit_log):
+            shutil.copy(tb.audit_log, audit_log)
         return tb.audit_entries()
 
 
@@ -214,13 +220,16 @@ class SystemInstall(unittest.TestCase):
     def check_host_through_system_manifest(self):
         scratch = Scratch("bccshield-sys-host-")
         try:
-            env = {"PATH": "/usr/bin:/bin", "HOME": scratch.home, "BCCSHIELD_AUDIT_LOG": scratch.path("a.jsonl")}
+            env = {"PATH": "/usr/bin:/bin", "HOME": scratch.home}
             proc = subprocess.run([HOST, MANIFEST, EXTENSION_ID], input=frame(check_request(
                 [f"p{i}@gmail.com" for i in range(10)])), capture_output=True, env=env, cwd="/usr/bin", timeout=60)
             reply = unframe_all(proc.stdout)[0]
             self.assertEqual(reply["result"]["decision"], "warn")
             self.assertEqual(reply["policy"]["status"], "ok")
             self.assertEqual(reply["policy"]["source"], "/etc/bccshield/policy.json")
+            # Issue 11: the packaged host, found through the system manifest, no override.
+            self.assertEqual(reply["host"], {"path": HOST, "manifest": MANIFEST, "systemHost": True,
+                                             "systemManifest": True, "overridden": False})
             self.assertFalse(os.path.exists(os.path.join(scratch.home, ".config", "bccshield", "audit.key")),
                              "the host made a per-user key although the system key exists")
         finally:

@@ -3,9 +3,10 @@ Thunderbird's policies.json and exactly that entry comes back out; every other p
 meaning (and its key order)."""
 import json
 import os
+import subprocess
 import unittest
 
-from install_support import Scratch
+from install_support import HOST, Scratch
 
 URL = "file:///usr/share/bccshield/bccshield.xpi"
 ENTRY = {"installation_mode": "force_installed", "install_url": URL}
@@ -112,6 +113,108 @@ class ThunderbirdPolicy(unittest.TestCase):
         self.assertEqual(code, 0, out)
         self.assertIn("nothing to remove", out)
         self.assert_same_meaning_and_order(OTHER)
+
+    def test_lock_on_host_error_is_set_and_taken_back(self):
+        self.write_policies(OTHER)  # the admin already set onHostError: block by hand
+        code, out = self.tool("add", "--lock-on-host-error", "ask")
+        self.assertEqual(code, 0, out)
+        self.assertEqual(self.load()["policies"]["3rdparty"]["Extensions"]["bccshield@bccshield.org"],
+                         {"onHostError": "ask"})
+        self.assertEqual(self.tool("remove")[0], 0)
+        self.assert_same_meaning_and_order(OTHER)  # the admin's own value is back
+
+    def test_lock_created_then_dropped_when_no_longer_asked(self):
+        self.write_policies({"policies": {"DisableAppUpdate": True}})
+        self.assertEqual(self.tool("add", "--lock-on-host-error", "block")[0], 0)
+        self.assertEqual(self.load()["policies"]["3rdparty"],
+                         {"Extensions": {"bccshield@bccshield.org": {"onHostError": "block"}}})
+        self.assertEqual(self.tool("add")[0], 0)  # an upgrade after the admin removed the setting
+        self.assertNotIn("3rdparty", self.load()["policies"])
+        self.assertEqual(self.tool("add", "--lock-on-host-error", "block")[0], 0)
+        self.assertEqual(self.tool("remove")[0], 0)
+        self.assert_same_meaning_and_order({"policies": {"DisableAppUpdate": True}})
+        code, out = self.tool("add", "--lock-on-host-error", "allow")
+        self.assertEqual(code, 2, out)
+        self.assertIn("block or ask", out)
+
+
+@unittest.skipUnless(os.geteuid() == 0, "the root-only refusals need root")
+class ThunderbirdPolicyAsRoot(unittest.TestCase):
+    """Run as root on a folder a user can reach: no file outside policies.json is ever written
+    or chmod-ed, and a folder or file a user can write is refused."""
+
+    def setUp(self):
+        self.s = Scratch("bccshield-tbroot-")
+        self.folder = self.s.path("policies")
+        os.makedirs(self.folder, mode=0o755)
+        os.chmod(self.folder, 0o755)
+        self.file = os.path.join(self.folder, "policies.json")
+        with open(self.file, "w", encoding="utf-8") as handle:
+            json.dump({"policies": {"DisableTelemetry": True}}, handle)
+        os.chmod(self.file, 0o644)
+
+    def tearDown(self):
+        self.s.cleanup()
+
+    def add(self, *extra):
+        code, out, err = self.s.host("policy", "thunderbird", "add", "--file", self.file, "--xpi-url", URL, *extra)
+        return code, out.decode() + err
+
+    def test_symlink_at_the_old_temporary_name_is_not_followed(self):
+        victim = self.s.write("victim", "root's secret\n", mode=0o600)
+        os.symlink(victim, self.file + ".bccshield-tmp")  # the fixed name the old code wrote through
+        os.chmod(self.file, 0o644)
+        code, out = self.add()
+        self.assertEqual(code, 0, out)
+        self.assertEqual(self.s.read("victim"), b"root's secret\n")
+        self.assertEqual(os.stat(victim).st_mode & 0o777, 0o600)
+        self.assertFalse(os.path.islink(self.file))
+        with open(self.file, encoding="utf-8") as handle:
+            self.assertIn("bccshield@bccshield.org", json.load(handle)["policies"]["ExtensionSettings"])
+        self.assertEqual(sorted(os.listdir(self.folder)), ["policies.json", "policies.json.bccshield-tmp"])
+
+    def test_user_writable_folder_or_file_is_refused(self):
+        before = self.s.read("policies/policies.json")
+        os.chmod(self.folder, 0o777)
+        code, out = self.add()
+        self.assertEqual(code, 1, out)
+        self.assertIn("refusing to edit", out)
+        self.assertIn("writable by users other than root", out)
+        os.chmod(self.folder, 0o755)
+        os.chown(self.file, 65534, 65534)  # nobody
+        code, out = self.add()
+        self.assertEqual(code, 1, out)
+        self.assertIn("is not owned by root", out)
+        self.assertEqual(self.s.read("policies/policies.json"), before)
+
+    def test_policies_file_as_symlink_is_refused(self):
+        real = self.s.write("real.json", '{"policies": {}}', mode=0o644)
+        os.unlink(self.file)
+        os.symlink(real, self.file)
+        code, out = self.add()
+        self.assertEqual(code, 1, out)
+        self.assertIn("symbolic link", out)
+        self.assertEqual(self.s.read("real.json"), b'{"policies": {}}')
+
+    def test_mode_and_group_are_kept(self):
+        os.chown(self.file, 0, 4)
+        os.chmod(self.file, 0o640)
+        self.assertEqual(self.add()[0], 0)
+        info = os.stat(self.file)
+        self.assertEqual((info.st_mode & 0o777, info.st_uid, info.st_gid), (0o640, 0, 4))
+
+    def test_concurrent_runs_lose_no_entry(self):
+        ids = [f"other{i}@example.org" for i in range(12)]
+        procs = [subprocess.Popen([HOST, "policy", "thunderbird", "add", "--file", self.file, "--xpi-url", URL,
+                                   "--extension-id", ext], env=self.s.env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE) for ext in ids]
+        for proc in procs:
+            proc.communicate(timeout=120)
+            self.assertEqual(proc.returncode, 0)
+        with open(self.file, encoding="utf-8") as handle:
+            settings = json.load(handle)["policies"]["ExtensionSettings"]
+        self.assertEqual(sorted(settings), sorted(ids))
+        self.assertEqual(os.listdir(self.folder), ["policies.json"], "no temporary file left behind")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import unittest
 from install_support import HOST, SOURCE_DIR, XPI, Scratch, ensure_built, frame, unframe_all
 
 SCRIPTS = os.path.join(SOURCE_DIR, "installer", "unix")
+SYSTEM_MANIFEST_DIRS = ("/usr/lib/mozilla/native-messaging-hosts", "/usr/lib64/mozilla/native-messaging-hosts")
 
 
 class UserInstall(unittest.TestCase):
@@ -20,11 +21,33 @@ class UserInstall(unittest.TestCase):
     def tearDown(self):
         self.s.cleanup()
 
-    def run_script(self, name, *args):
-        proc = subprocess.run(["sh", os.path.join(SCRIPTS, name), *args], capture_output=True, text=True,
-                              env=self.env, timeout=120)
-        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
-        return proc.stdout
+    def system_manifest_dirs(self, with_manifest=False):
+        """Gecko's system manifest folders, seen by the script as scratch ones (empty, or with the
+        package's manifest): private_machine.py binds them, the real /usr is never written."""
+        binds = {}
+        for index, target in enumerate(SYSTEM_MANIFEST_DIRS):
+            source = self.s.path(f"system-manifests-{index}")
+            os.makedirs(source, exist_ok=True)
+            if with_manifest and index == len(SYSTEM_MANIFEST_DIRS) - 1:
+                with open(os.path.join(source, "org.bccshield.host.json"), "w", encoding="utf-8") as handle:
+                    handle.write('{"name": "org.bccshield.host", "path": "/usr/bin/bccshield-host"}')
+            binds[target] = source
+        return binds
+
+    def run_script(self, name, *args, system_manifest=False, expect=0):
+        command = ["sh", os.path.join(SCRIPTS, name), *args]
+        command = self.s.machine.command(command, binds=self.system_manifest_dirs(system_manifest))
+        proc = subprocess.run(command, capture_output=True, text=True, env=self.env, timeout=120)
+        self.assertEqual(proc.returncode, expect, proc.stdout + proc.stderr)
+        return proc.stdout + proc.stderr
+
+    def test_refuses_when_a_system_manifest_exists(self):
+        out = self.run_script("install-user.sh", "--host", HOST, "--xpi", XPI, system_manifest=True, expect=3)
+        self.assertIn("refused", out)
+        self.assertIn("/usr/lib64/mozilla/native-messaging-hosts/org.bccshield.host.json", out)
+        self.assertIn("shadow", out)
+        self.assertIn("stale", out)
+        self.assertEqual(self.files(), [])  # nothing written under HOME
 
     def files(self):
         found = []

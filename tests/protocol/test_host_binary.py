@@ -6,7 +6,7 @@ import struct
 import subprocess
 import unittest
 
-from host_process import HOST, frame, run_host, unframe_all
+from host_process import HOST, PrivateMachine, frame, run_host, unframe_all
 
 VECTORS = os.environ.get("BCCSHIELD_VECTORS", "")
 
@@ -50,9 +50,11 @@ class HostBinary(unittest.TestCase):
         self.assertTrue(run.replies[3]["result"]["recorded"])
 
     def test_long_lived_process_answers_each_message_before_eof(self):
-        proc = subprocess.Popen([HOST, "/x/org.bccshield.host.json", "bccshield@bccshield.org"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env={"PATH": "/usr/bin", "HOME": "/nonexistent", "BCCSHIELD_AUDIT_LOG": "/dev/null"})
+        machine = PrivateMachine()
+        self.addCleanup(machine.cleanup)
+        proc = subprocess.Popen(machine.command([HOST, "/x/org.bccshield.host.json", "bccshield@bccshield.org"]),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"})
         try:
             for i in range(3):
                 proc.stdin.write(frame({"type": "hello", "id": i}))
@@ -102,8 +104,11 @@ class HostBinary(unittest.TestCase):
         self.assertEqual(result["rewrite"]["bcc"], list(range(30000)))
 
     def test_stderr_never_carries_an_address(self):
+        machine = PrivateMachine()
+        self.addCleanup(machine.cleanup)
+        machine.allow_environment_overrides()
         run = run_host(frame({"type": "check", "draft": tourism_draft()}) + frame(b"\xff"),
-                       env={"BCCSHIELD_POLICY": "/nonexistent/policy.json"})
+                       env={"BCCSHIELD_POLICY": "/nonexistent/policy.json"}, machine=machine)
         self.assertNotIn("@", run.stderr)
         self.assertIn("policy refused", run.stderr)
         self.assertEqual(run.replies[0]["policy"]["status"], "error")
@@ -118,11 +123,13 @@ class HostBinary(unittest.TestCase):
                     request = json.load(f)
                 with open(path.replace(".request.json", ".response.json"), encoding="utf-8") as f:
                     expected = json.load(f)
-                env = {}
+                machine = PrivateMachine()
+                self.addCleanup(machine.cleanup)
                 policy = path.replace(".request.json", ".policy.json")
                 if os.path.exists(policy):
-                    env["BCCSHIELD_POLICY"] = policy
-                reply = run_host(frame(request), env=env).replies[0]
+                    with open(policy, "rb") as f:
+                        machine.write("policy.json", f.read())
+                reply = run_host(frame(request), machine=machine).replies[0]
                 reply["result"].pop("checkId", None)
                 expected["result"].pop("checkId", None)
                 self.assertEqual(reply["result"], expected["result"])

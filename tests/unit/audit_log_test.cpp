@@ -13,9 +13,11 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include "audit_chain.hpp"
 #include "audit_pseudonym.hpp"
 #include "audit_secret.hpp"
 #include "bccshield/evaluate.hpp"
+#include "printable_text.hpp"
 
 namespace bccshield {
 namespace {
@@ -119,6 +121,55 @@ TEST(AuditPseudonym, ScrubsAddressesInFreeText) {
   EXPECT_EQ(scrub_addresses("no address @ all, user@", fixed_secret()), "no address @ all, user@");
 }
 
+TEST(AuditPseudonym, ScrubsEveryFormTheParserAccepts) {
+  const AuditSecret secret = fixed_secret();
+  const auto h = [&](const char* key) { return "[address " + secret.hash(key) + "]"; };
+  EXPECT_EQ(scrub_addresses(R"(to "anne martin"@example.org, ok)", secret),
+            "to " + h(R"("anne martin"@example.org)") + ", ok");
+  EXPECT_EQ(scrub_addresses(R"(cc "Martin, Anne" <Anne.M@Example.org>.)", secret),
+            "cc " + h("anne.m@example.org") + ".");
+  EXPECT_EQ(scrub_addresses("=?utf-8?q?Zo=C3=A9?= =?utf-8?q?_Durand?= <zoe@example.org>!", secret),
+            h("zoe@example.org") + "!");
+  EXPECT_EQ(scrub_addresses("jo@[192.0.2.7] and kim(office)@example.org", secret),
+            h("jo@[192.0.2.7]") + " and " + h("kim@example.org"));
+  const std::string escaped = scrub_addresses(R"(x "o\"neil"@example.org y)", secret);
+  EXPECT_EQ(escaped.find("neil"), std::string::npos) << escaped;
+  EXPECT_EQ(scrub_addresses(R"("a@b"@example.org)", secret).find('@'), std::string::npos);
+}
+
+TEST(PrintableText, EscapesEveryControlCharacter) {
+  EXPECT_EQ(printable("ok\nfake line\x1b[2J\x07\x7f\\"), "ok\\nfake line\\x1b[2J\\x07\\x7f\\\\");
+  EXPECT_EQ(printable("\xc2\x9b"
+                      "31m \xe2\x80\xae"
+                      "abc \xff"),
+            "\\u{009b}31m \\u{202e}abc \\xff");
+  EXPECT_EQ(printable("Jörg Müller, été"), "Jörg Müller, été");
+  const std::string line = printable_json(json{{"r", "a\x1b\x7f\xc2\x9b\xe2\x80\xa8z"}});
+  EXPECT_EQ(line, R"({"r":"a\u001b\u007f\u009b\u2028z"})");
+  EXPECT_EQ(json::parse(line)["r"], "a\x1b\x7f\xc2\x9b\xe2\x80\xa8z");
+}
+
+TEST(AuditChain, LinesSplitBackAndEveryByteCounts) {
+  const AuditSecret secret = fixed_secret();
+  const std::string content = R"({"event":"check","time":"2026-12-02T01:02:03Z"})";
+  const std::string value = audit_chain_value(secret, "", content);
+  ASSERT_EQ(value.size(), 64U);
+  const std::string line = chained_line(content, value);
+  EXPECT_EQ(line, content.substr(0, content.size() - 1) + R"(,"chain":")" + value + "\"}");
+  EXPECT_EQ(json::parse(line)["chain"], value);
+  const auto split = split_chained_line(line);
+  ASSERT_TRUE(split.has_value());
+  EXPECT_EQ(split->content, content);
+  EXPECT_EQ(split->chain, value);
+  EXPECT_NE(audit_chain_value(secret, value, content), value);  // the previous value counts
+  EXPECT_NE(audit_chain_value(secret, "", content + " "), value);
+  AuditSecret other = fixed_secret();
+  other.key[0] ^= 1U;
+  EXPECT_NE(audit_chain_value(other, "", content), value);  // so does the key
+  EXPECT_NE(value, secret.hash(content).substr(0, 32) + secret.hash(content).substr(0, 32));
+  EXPECT_FALSE(split_chained_line(content).has_value());
+}
+
 TEST(AuditLog, WritesOnePrivateLineWithoutAddresses) {
   const fs::path dir =
       fs::temp_directory_path() / ("bccshield-audit-" + std::to_string(::getpid()));
@@ -129,6 +180,9 @@ TEST(AuditLog, WritesOnePrivateLineWithoutAddresses) {
   ::setenv("BCCSHIELD_AUDIT_CONF", (dir / "none.conf").c_str(), 1);
   {
     AuditLog log(dir / "state" / "audit.jsonl");
+    Policy policy = Policy::defaults();
+    policy.audit_allowed_recipients = true;
+    log.apply_policy(policy);
     const Verdict verdict =
         evaluate(draft_from_json({{"from", "me@corp.example"}, {"to", {"alice@example.org"}}}),
                  Policy::defaults(), EvaluateOptions{.with_keys = true});
@@ -148,6 +202,7 @@ TEST(AuditLog, WritesOnePrivateLineWithoutAddresses) {
   std::getline(in, second);
   const json check = json::parse(first);
   EXPECT_FALSE(check.contains("draft"));
+  EXPECT_EQ(check["decision"], "allow");  // named only because the policy asks for it
   EXPECT_EQ(check["addresses"]["to"], json::array({"35e9d15253372caf490b97c9897c5e14"}));
   EXPECT_EQ(check["keyId"], "9532f03fef07c0a0");
   EXPECT_EQ(json::parse(second)["reason"], "[address 35e9d15253372caf490b97c9897c5e14]");

@@ -74,13 +74,31 @@ TEST(PolicySignature, DerivesTheRfc8032PublicKeyFromTheSeed) {
   EXPECT_EQ(public_key_id(key.public_key), "c46607cab5cd8e90");  // BLAKE2b-64 of the key
 }
 
+std::array<unsigned char, crypto_sign_BYTES> raw_signature(std::string_view message,
+                                                           const PolicySigningKey& key) {
+  std::array<unsigned char, crypto_sign_BYTES> signature{};
+  crypto_sign_detached(signature.data(), nullptr,
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                       key.secret.data());
+  return signature;
+}
+
 TEST(PolicySignature, SignsLikeRfc8032) {
   EXPECT_EQ(
-      to_hex(sign_policy_bytes("", signing_key_from_seed(from_hex<crypto_sign_SEEDBYTES>(kSeed)))),
+      to_hex(raw_signature("", signing_key_from_seed(from_hex<crypto_sign_SEEDBYTES>(kSeed)))),
       kSignatureEmpty);
-  EXPECT_EQ(to_hex(sign_policy_bytes(
-                "\x72", signing_key_from_seed(from_hex<crypto_sign_SEEDBYTES>(kSeed2)))),
-            kSignature72);
+  EXPECT_EQ(
+      to_hex(raw_signature("\x72", signing_key_from_seed(from_hex<crypto_sign_SEEDBYTES>(kSeed2)))),
+      kSignature72);
+}
+
+TEST(PolicySignature, SignsTheContextThenTheExactBytes) {
+  const PolicySigningKey key = signing_key_from_seed(from_hex<crypto_sign_SEEDBYTES>(kSeed));
+  const std::string content = "{\"serial\": 3}\n";
+  EXPECT_EQ(policy_signature_context, std::string_view("bccshield policy v1\0", 20));
+  EXPECT_EQ(to_hex(sign_policy_bytes(content, key)),
+            to_hex(raw_signature(std::string("bccshield policy v1", 19) + '\0' + content, key)));
+  EXPECT_NE(to_hex(sign_policy_bytes(content, key)), to_hex(raw_signature(content, key)));
 }
 
 TEST(PolicySignature, SecretKeyFileRoundTrips) {
@@ -111,6 +129,17 @@ class SignedPolicy : public ::testing::Test {
 TEST_F(SignedPolicy, VerifiesTheSignedBytes) {
   const SignatureCheck check = verify(policy_);
   EXPECT_TRUE(check.ok) << check.message;
+  EXPECT_EQ(check.key_id, "c46607cab5cd8e90");
+}
+
+TEST_F(SignedPolicy, RefusesASignatureOverTheBareBytes) {
+  // What bccshield-host 0.x signed: valid Ed25519 over the file, but not a policy signature.
+  const PolicySigningKey key = signing_key_from_seed(from_hex<crypto_sign_SEEDBYTES>(kSeed));
+  dir_.write("policy.json.sig",
+             signature_file_text(raw_signature(policy_, key), "c46607cab5cd8e90"));
+  const SignatureCheck check = verify(policy_);
+  EXPECT_FALSE(check.ok);
+  EXPECT_NE(check.message.find("without the policy context"), std::string::npos) << check.message;
 }
 
 TEST_F(SignedPolicy, RefusesOneChangedByte) {

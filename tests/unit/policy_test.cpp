@@ -97,5 +97,59 @@ TEST(Policy, InvalidJsonIsReported) {
   EXPECT_NE(error_of("{\"minExposedParties\": 8,}").find("not valid JSON"), std::string::npos);
 }
 
+TEST(Policy, ReadsSerialAndNotAfter) {
+  const Policy policy = policy_from_text(R"({"serial": 42, "notAfter": "2027-01-31T23:59:59Z"})");
+  EXPECT_EQ(policy.serial, 42);
+  EXPECT_EQ(policy.not_after, "2027-01-31T23:59:59Z");
+  EXPECT_EQ(policy.not_after_s, 1801439999);  // date -u -d 2027-01-31T23:59:59Z +%s
+  const nlohmann::json back = policy_to_json(policy);
+  EXPECT_EQ(back["serial"], 42);
+  EXPECT_EQ(back["notAfter"], "2027-01-31T23:59:59Z");
+  EXPECT_FALSE(policy_from_text("{}").serial.has_value());
+  EXPECT_FALSE(policy_to_json(policy_from_text("{}")).contains("serial"));
+}
+
+TEST(Policy, RefusesABadSerialOrNotAfter) {
+  EXPECT_NE(error_of(R"({"serial": 0})").find("/serial"), std::string::npos);
+  EXPECT_NE(error_of(R"({"serial": "3"})").find("/serial"), std::string::npos);
+  EXPECT_NE(error_of(R"({"serial": 1.5})").find("/serial"), std::string::npos);
+  EXPECT_NE(error_of(R"({"serial": 9007199254740992})").find("/serial"), std::string::npos);
+  for (const char* bad : {"2027-01-31", "2027-01-31T23:59:59", "2027-01-31T23:59:59+01:00",
+                          "2027-02-29T00:00:00Z", "2027-13-01T00:00:00Z", "2027-01-31T24:00:00Z",
+                          "2027-01-31T23:59:59.5Z", "2027-1-31T23:59:59Z"}) {
+    EXPECT_NE(error_of(std::string(R"({"notAfter": ")") + bad + "\"}").find("/notAfter"),
+              std::string::npos)
+        << bad;
+  }
+}
+
+TEST(Policy, ParsesUtcTimestamps) {
+  EXPECT_EQ(parse_utc_timestamp("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parse_utc_timestamp("2000-02-29T12:00:00Z"), 951825600);
+  EXPECT_EQ(parse_utc_timestamp("2100-03-01T00:00:00Z"), 4107542400);  // 2100: not leap
+  EXPECT_FALSE(parse_utc_timestamp("2100-02-29T00:00:00Z").has_value());
+}
+
+TEST(Policy, StrictBlocksEveryRule) {
+  const Policy strict = Policy::strict();
+  EXPECT_EQ(strict.rules.size(), Policy::defaults().rules.size());
+  for (const auto& [rule, settings] : strict.rules)
+    EXPECT_EQ(settings.action, Action::Block) << rule;
+  EXPECT_EQ(strictest_action(strict), Action::Block);
+}
+
+TEST(Policy, StrictestActionIsTheMaximumOverTheRules) {
+  EXPECT_EQ(strictest_action(Policy::defaults()), Action::Warn);
+  EXPECT_EQ(
+      strictest_action(policy_from_text(
+          R"({"rules": {"exposed-parties": {"action": "allow"}, "reply-exposure": {"action": "allow"},
+                              "large-alias": {"action": "allow"},
+                              "unparsable-recipient": {"action": "allow"}}})")),
+      Action::Allow);
+  EXPECT_EQ(
+      strictest_action(policy_from_text(R"({"rules": {"large-alias": {"action": "convert"}}})")),
+      Action::Convert);
+}
+
 }  // namespace
 }  // namespace bccshield

@@ -24,6 +24,16 @@ class RecordingSink final : public AuditSink {
   void report(const ReportRecord& record) override {
     events.push_back({{"event", "report"}, {"choice", record.choice}, {"reason", record.reason}});
   }
+  void host_errors(const HostErrorReport& report) override {
+    for (const HostErrorEntry& entry : report.entries) {
+      events.push_back({{"event", "host-error"},
+                        {"choice", entry.choice},
+                        {"at", entry.at},
+                        {"error", entry.error},
+                        {"visibleRecipients", entry.visible_recipients}});
+    }
+    if (report.dropped != 0) events.push_back({{"event", "dropped"}, {"dropped", report.dropped}});
+  }
   std::vector<json> events;
 };
 
@@ -55,6 +65,35 @@ TEST_F(Protocol, HelloNamesTheHostAndPolicy) {
   EXPECT_EQ(reply["policy"]["source"], "built-in");
 }
 
+TEST_F(Protocol, EveryReplySaysWhichHostAnsweredAndTheStrictestAction) {
+  context_.host = {.path = "/usr/bin/bccshield-host",
+                   .manifest = "/home/u/.mozilla/native-messaging-hosts/org.bccshield.host.json",
+                   .system_host = true,
+                   .system_manifest = false,
+                   .overridden = true};
+  context_.policy = Policy::strict();
+  context_.policy_status.state = PolicyState::Strict;
+  for (const char* body : {R"({"protocolVersion":2,"type":"hello"})", R"({"type":"hello"})",
+                           R"({"protocolVersion":2,"type":"nonsense"})", "[]"}) {
+    const json reply = ask(body);
+    EXPECT_EQ(reply["host"], (json{{"path", "/usr/bin/bccshield-host"},
+                                   {"manifest", *context_.host.manifest},
+                                   {"systemHost", true},
+                                   {"systemManifest", false},
+                                   {"overridden", true}}))
+        << body;
+    EXPECT_EQ(reply["policy"]["strictestAction"], "block") << body;
+    EXPECT_EQ(reply["policy"]["status"], "strict") << body;
+    EXPECT_TRUE(reply["policy"]["keyId"].is_null()) << body;
+  }
+  context_.host = {};
+  context_.policy = Policy::defaults();
+  const json reply = ask_current({{"type", "hello"}});
+  EXPECT_TRUE(reply["host"]["path"].is_null());
+  EXPECT_TRUE(reply["host"]["manifest"].is_null());
+  EXPECT_EQ(reply["policy"]["strictestAction"], "warn");
+}
+
 TEST_F(Protocol, CheckReturnsTheVerdictAndAuditsIt) {
   json request = {{"type", "check"}, {"id", "c1"}, {"client", "thunderbird/153"}};
   request["draft"] = {{"from", "me@corp.example"}, {"to", json::array()}};
@@ -83,6 +122,23 @@ TEST_F(Protocol, ReportIsRecorded) {
   ASSERT_EQ(events_.size(), 1U);
   EXPECT_EQ(events_[0]["choice"], "send-anyway");
   EXPECT_EQ(events_[0]["reason"], "newsletter opt-in");
+}
+
+TEST_F(Protocol, HostErrorChoicesAreRecordedOneByOne) {
+  const json reply = ask(
+      R"({"protocolVersion":2,"type":"report","kind":"host-error","dropped":3,"entries":[)"
+      R"({"choice":"host-error-send","at":"2026-12-02T01:02:03Z","error":"timeout","visibleRecipients":12},)"
+      R"({"choice":"host-error-convert","at":"2026-12-02T01:02:04.123Z","error":"reply-too-large","visibleRecipients":0}]})");
+  EXPECT_EQ(reply["result"]["recorded"], true) << reply.dump();
+  EXPECT_EQ(reply["result"]["entries"], 2);
+  ASSERT_EQ(events_.size(), 3U);
+  EXPECT_EQ(events_[0], json({{"event", "host-error"},
+                              {"choice", "host-error-send"},
+                              {"at", "2026-12-02T01:02:03Z"},
+                              {"error", "timeout"},
+                              {"visibleRecipients", 12}}));
+  EXPECT_EQ(events_[1]["choice"], "host-error-convert");
+  EXPECT_EQ(events_[2], json({{"event", "dropped"}, {"dropped", 3}}));
 }
 
 struct ErrorCase {
@@ -120,6 +176,34 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{R"({"protocolVersion":2,"type":"report","choice":"convert"})", 204, "checkId"},
         ErrorCase{R"({"protocolVersion":2,"type":"report","checkId":"x","choice":"maybe"})", 204,
                   "choice"},
+        // A host-error report is validated strictly, entry by entry; nothing is recorded.
+        ErrorCase{R"({"protocolVersion":2,"type":"report","kind":"crash","entries":[]})", 204,
+                  "kind"},
+        ErrorCase{R"({"protocolVersion":2,"type":"report","kind":"host-error"})", 204, "entries"},
+        ErrorCase{
+            R"({"protocolVersion":2,"type":"report","kind":"host-error","entries":[],"dropped":-1})",
+            204, "dropped"},
+        ErrorCase{
+            R"({"protocolVersion":2,"type":"report","kind":"host-error","checkId":"x","entries":[]})",
+            204, "checkId"},
+        ErrorCase{
+            R"({"protocolVersion":2,"type":"report","kind":"host-error","entries":[{"choice":"send-anyway","at":"2026-12-02T01:02:03Z","error":"timeout","visibleRecipients":1}]})",
+            204, "entries.0.choice"},
+        ErrorCase{
+            R"({"protocolVersion":2,"type":"report","kind":"host-error","entries":[{"choice":"host-error-send","at":"yesterday","error":"timeout","visibleRecipients":1}]})",
+            204, "entries.0.at"},
+        ErrorCase{
+            R"({"protocolVersion":2,"type":"report","kind":"host-error","entries":[{"choice":"host-error-send","at":"2026-12-02T01:02:03Z","error":"time\nout","visibleRecipients":1}]})",
+            204, "entries.0.error"},
+        ErrorCase{
+            R"({"protocolVersion":2,"type":"report","kind":"host-error","entries":[{"choice":"host-error-send","at":"2026-12-02T01:02:03Z","error":"timeout","visibleRecipients":1.5}]})",
+            204, "entries.0.visibleRecipients"},
+        ErrorCase{
+            R"({"protocolVersion":2,"type":"report","kind":"host-error","entries":[{"choice":"host-error-send","at":"2026-12-02T01:02:03Z","error":"timeout"}]})",
+            204, "entries.0.visibleRecipients"},
+        ErrorCase{
+            R"({"protocolVersion":2,"type":"report","kind":"host-error","entries":[{"choice":"host-error-send","at":"2026-12-02T01:02:03Z","error":"timeout","visibleRecipients":1,"reason":"x"}]})",
+            204, "entries.0.reason"},
         // One version at a time: older, newer and unversioned (= 1) requests are refused.
         ErrorCase{R"({"type":"hello","protocolVersion":1})", 205, nullptr},
         ErrorCase{R"({"type":"hello","protocolVersion":3})", 205, nullptr},

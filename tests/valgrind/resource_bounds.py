@@ -18,6 +18,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from private_machine import PrivateMachine  # noqa: E402  (no machine policy or key leaks in)
+
 MIB = 1024 * 1024
 
 
@@ -61,8 +64,8 @@ def main():
     parser.add_argument("--max-rss-mb", type=int, default=128)
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="bccshield-resources-")
-    env = {"PATH": "/usr/bin:/bin", "HOME": scratch, "BCCSHIELD_AUDIT_LOG": os.path.join(scratch, "audit.jsonl"),
-           "BCCSHIELD_POLICY_KEY": os.path.join(scratch, "no-key.pub")}
+    env = {"PATH": "/usr/bin:/bin", "HOME": scratch}  # the audit log goes under this HOME
+    machine = PrivateMachine(os.path.join(scratch, "machine"))  # an empty /etc/bccshield
 
     def limits():
         resource.setrlimit(resource.RLIMIT_AS, (args.as_mb * MIB, args.as_mb * MIB))
@@ -78,7 +81,9 @@ def main():
         stdout_path = os.path.join(scratch, name + ".out")
         with open(stdin_path, "rb") as stdin, open(stdout_path, "wb") as stdout:
             start = time.monotonic()
-            proc = subprocess.Popen([args.host, "/tmp/org.bccshield.host.json", "bccshield@bccshield.org"],
+            # unshare and sh exec into the host: wait4 measures the host itself.
+            proc = subprocess.Popen(machine.command([args.host, "/tmp/org.bccshield.host.json",
+                                                     "bccshield@bccshield.org"]),
                                     stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, env=env,
                                     preexec_fn=limits)
             _, status, usage = os.wait4(proc.pid, 0)

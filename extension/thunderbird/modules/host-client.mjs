@@ -12,7 +12,28 @@ export const HOST_ERROR_KINDS = Object.freeze({
   timeout: "timeout", // no reply within the timeout
   invalid: "invalid", // replied with something that is not a PROTOCOL.md reply
   refused: "refused", // replied with a protocol error object
+  untrusted: "untrusted", // answered, but not as IT expects (host-trust.mjs)
 });
+
+/** The `error` of a host-error report entry (PROTOCOL.md) for a HostError. */
+export function wireErrorName(error) {
+  switch (error?.kind) {
+    case HOST_ERROR_KINDS.missing:
+      return "not-installed";
+    case HOST_ERROR_KINDS.failed:
+      return "crashed";
+    case HOST_ERROR_KINDS.timeout:
+      return "timeout";
+    case HOST_ERROR_KINDS.invalid:
+      return "invalid-reply";
+    case HOST_ERROR_KINDS.untrusted:
+      return "untrusted-host";
+    case HOST_ERROR_KINDS.refused:
+      return /^[a-z0-9-]{1,64}$/.test(String(error?.details?.name ?? "")) ? error.details.name : "refused";
+    default:
+      return "internal-error";
+  }
+}
 
 export class HostError extends Error {
   constructor(kind, message, details = {}) {
@@ -41,10 +62,16 @@ export function unwrapReply(reply) {
     throw new HostError(HOST_ERROR_KINDS.invalid, "reply is not an object");
   }
   if (reply.error && typeof reply.error === "object") {
+    const params = reply.error.params && typeof reply.error.params === "object" ? reply.error.params : {};
     throw new HostError(HOST_ERROR_KINDS.refused, String(reply.error.message ?? "host error"), {
       code: reply.error.code,
       name: reply.error.name,
       hostVersion: reply.hostVersion,
+      // A decision the host reached but could not send (206 reply-too-large): honoured.
+      decision: DECISIONS.includes(params.decision) ? params.decision : null,
+      // What the host said about its policy and itself, even in an error reply.
+      policy: reply.policy ?? null,
+      host: reply.host ?? null,
     });
   }
   if (!reply.result || typeof reply.result !== "object") {
@@ -70,25 +97,27 @@ export function validateVerdict(verdict) {
   return verdict;
 }
 
-/**
- * @param {object} options
- * @param {(name: string, message: object) => Promise<object>} options.sendNativeMessage
- * @param {number} [options.timeoutMs]
- * @param {string} [options.client] e.g. "thunderbird/153.7.0"
- */
 /** Request ids are unique across clients: several may share one host connection. */
 let lastRequestId = 0;
 
-export function createHostClient({ sendNativeMessage, timeoutMs = HOST_TIMEOUT_MS, client = "" }) {
+/**
+ * @param {object} options
+ * @param {(name: string, message: object) => Promise<object>} options.sendNativeMessage
+ * @param {(id: number) => void} [options.abandon] told when a request timed out (the transport
+ *   stops waiting for it, without failing the other requests in flight)
+ * @param {number} [options.timeoutMs]
+ * @param {string} [options.client] e.g. "thunderbird/153.7.0"
+ */
+export function createHostClient({ sendNativeMessage, abandon = () => {}, timeoutMs = HOST_TIMEOUT_MS, client = "" }) {
   async function call(type, fields, timeout = timeoutMs) {
     lastRequestId += 1;
     const request = { protocolVersion: PROTOCOL_VERSION, id: lastRequestId, type, ...fields };
     let timer;
     const expired = new Promise((_, reject) => {
-      timer = setTimeout(
-        () => reject(new HostError(HOST_ERROR_KINDS.timeout, `no reply within ${timeout} ms`)),
-        timeout,
-      );
+      timer = setTimeout(() => {
+        abandon(request.id);
+        reject(new HostError(HOST_ERROR_KINDS.timeout, `no reply within ${timeout} ms`));
+      }, timeout);
     });
     const answered = Promise.resolve()
       .then(() => sendNativeMessage(HOST_NAME, request))
@@ -105,12 +134,17 @@ export function createHostClient({ sendNativeMessage, timeoutMs = HOST_TIMEOUT_M
   }
 
   return {
-    /** `check`: resolves to {verdict, policy, hostVersion}. */
+    /** `check`: resolves to {verdict, policy, hostVersion, host}. */
     async check(draft) {
       const { reply, result } = await call("check", { client, draft });
       // Recipients come back as indices into this very draft (protocol 2).
       const verdict = validateVerdict(resolveVerdict(result, draft));
-      return { verdict, policy: reply.policy ?? null, hostVersion: reply.hostVersion ?? "" };
+      return { verdict, policy: reply.policy ?? null, hostVersion: reply.hostVersion ?? "", host: reply.host ?? null };
+    },
+    /** `report` of kind `host-error`: choices made while the host could not answer. */
+    async reportHostErrors({ entries, dropped }) {
+      const { result } = await call("report", { kind: "host-error", entries, dropped });
+      return result;
     },
     /** `report`: the user's choice for the audit log. */
     async report(checkId, choice, reason = "") {
@@ -120,7 +154,9 @@ export function createHostClient({ sendNativeMessage, timeoutMs = HOST_TIMEOUT_M
     /** `hello`: host presence, version and policy status for the options page. */
     async hello() {
       const { reply, result } = await call("hello", {});
-      return { ...result, policy: reply.policy ?? null, hostVersion: reply.hostVersion ?? result.hostVersion };
+      return {
+        ...result, policy: reply.policy ?? null, hostVersion: reply.hostVersion ?? result.hostVersion, host: reply.host ?? null,
+      };
     },
   };
 }

@@ -7,6 +7,7 @@
 import { buttonsFor } from "./verdict.mjs";
 import { toUnicodeDomain } from "./punycode.mjs";
 import { wording } from "./verdict-wording.mjs";
+import { trustLines } from "./host-trust.mjs";
 
 /** Recipients shown unfolded when the whole list is at most this long. */
 export const OPEN_GROUPS_UP_TO = 12;
@@ -83,6 +84,7 @@ function hostErrorSentence(hostError, tr) {
     timeout: "popupHostErrorTimeout",
     invalid: "popupHostErrorInvalid",
     refused: "popupHostErrorRefused",
+    untrusted: "popupHostErrorUntrusted",
   }[kind] ?? "popupHostErrorFailed";
   return tr.t(key, [String(hostError?.message ?? "")]);
 }
@@ -139,10 +141,12 @@ function batchesModel(input, tr) {
  * @param {string} [input.onHostError]
  * @param {{name: string, members: number}[]} [input.lists] expanded mailing lists
  * @param {object} [input.policy] the host's policy status
+ * @param {boolean} [input.policyBlocks] the policy blocks (verdict.mjs hostErrorMode): no Send anyway
+ * @param {{problems: object[]}} [input.trust] what host-trust.mjs found about the answering host
  * @param {ReturnType<typeof createTranslator>} tr
  */
 export function buildPopupModel(input, tr) {
-  const { mode, verdict, draft, rewrite, hostError, onHostError, lists, policy } = input;
+  const { mode, verdict, draft, rewrite, hostError, onHostError, lists, policy, policyBlocks, trust } = input;
   if (mode === "batchesFailed" || mode === "batchesNotStarted") {
     return batchesModel(input, tr);
   }
@@ -156,9 +160,12 @@ export function buildPopupModel(input, tr) {
   if (mode === "hostError" || mode === "hostErrorSent") {
     title = tr.t("popupHostErrorTitle");
     headline = hostErrorSentence(hostError, tr);
+    notes.push(...trustLines(hostError?.problems, tr.t));
     notes.push(tr.plural("popupHostErrorVisible", draft.to.length + draft.cc.length));
     if (mode === "hostErrorSent") {
       explanation = tr.t("popupHostErrorSentExplanation");
+    } else if (policyBlocks) {
+      explanation = tr.t("popupHostErrorPolicyBlockExplanation");
     } else if (onHostError === "block") {
       explanation = tr.t("popupHostErrorBlockExplanation");
     }
@@ -182,6 +189,10 @@ export function buildPopupModel(input, tr) {
         explanation = tr.t("popupJustifyExplanation");
       }
     }
+  }
+  if (mode !== "hostError" && mode !== "hostErrorSent") {
+    // Shown, not refused (IT set no expectation): e.g. a per-user host manifest answered.
+    notes.push(...trustLines(trust?.problems, tr.t));
   }
   for (const list of lists ?? []) {
     notes.push(tr.plural("popupListExpanded", list.members, [list.name]));

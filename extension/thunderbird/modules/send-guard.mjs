@@ -4,10 +4,13 @@
 // silent send, and Cancel always leaves the draft untouched.
 
 import { CHOICES } from "./constants.mjs";
-import { createHostClient, HostError, HOST_ERROR_KINDS } from "./host-client.mjs";
+import { createHostClient, HostError, HOST_ERROR_KINDS, wireErrorName } from "./host-client.mjs";
 import { mapDraft, isReplyType } from "./draft-mapper.mjs";
 import { expandRecipients } from "./list-expander.mjs";
-import { applyChoice, buttonsFor, fallbackRewrite } from "./verdict.mjs";
+import { applyChoice, buttonsFor, fallbackRewrite, hostErrorMode } from "./verdict.mjs";
+import { assessHost } from "./host-trust.mjs";
+import { createStrictestActionMemory, memoryStorage } from "./strictest-action.mjs";
+import { createHostErrorQueue } from "./host-error-queue.mjs";
 import { planMessages } from "./batch-sender.mjs";
 
 /**
@@ -20,6 +23,9 @@ import { planMessages } from "./batch-sender.mjs";
  * @param {(input: object) => Promise<{choice: string, reason?: string}>} deps.ask popup, waits
  * @param {(input: object) => void} deps.inform non-blocking notice
  * @param {(event: object) => void} [deps.record] diagnostics (timings)
+ * @param {(id: unknown) => void} [deps.abandonRequest] the transport stops waiting for a timed-out request
+ * @param {ReturnType<typeof createStrictestActionMemory>} [deps.strictestAction] (default: in memory)
+ * @param {ReturnType<typeof createHostErrorQueue>} [deps.hostErrorQueue] (default: in memory)
  * @param {() => number} [deps.now]
  * @param {ReturnType<import("./batch-sender.mjs").createBatchSender>} [deps.batches] large
  *   mailings: sends the other batches of a split Convert, and knows BccShield's own sends
@@ -27,6 +33,8 @@ import { planMessages } from "./batch-sender.mjs";
 export function createSendGuard(deps) {
   const now = deps.now ?? (() => performance.now());
   const record = deps.record ?? (() => {});
+  const strictest = deps.strictestAction ?? createStrictestActionMemory(memoryStorage());
+  const queue = deps.hostErrorQueue ?? createHostErrorQueue({ local: memoryStorage() });
 
   async function buildDraft(details) {
     const lists = [];
@@ -54,27 +62,62 @@ export function createSendGuard(deps) {
     });
   }
 
+  /** Queue a host-error choice for the audit log (delivered when a host next answers). */
+  function queueChoice(choice, hostError, draft) {
+    queue.add({ choice, error: hostError.wire, visibleRecipients: draft.to.length + draft.cc.length })
+      .catch((error) => record({ event: "queue-failed", error: String(error?.message ?? error) }));
+  }
+
+  /** A trusted host answered: remember its strictest action, deliver the waiting choices. */
+  function hostAnswered(client, policy) {
+    strictest.update(policy).catch(() => {});
+    queue.flush((batch) => client.reportHostErrors(batch)).then((sent) => {
+      if (sent > 0) {
+        record({ event: "host-errors-reported", entries: sent });
+      }
+    });
+  }
+
   async function onHostError(error, draft, lists, settings) {
     const hostError = error instanceof HostError
       ? { kind: error.kind, message: error.message }
       : { kind: HOST_ERROR_KINDS.failed, message: String(error?.message ?? error) };
-    record({ event: "host-error", ...hostError });
-    const policy = settings.values.onHostError;
+    hostError.wire = error instanceof HostError ? wireErrorName(error) : "internal-error";
+    if (error?.details?.problems) {
+      hostError.problems = error.details.problems;
+    }
+    record({ event: "host-error", kind: hostError.kind, message: hostError.message });
+    // An error reply from a trusted host still says what its policy can do (and maybe the decision).
+    const errorPolicy = error?.details?.policy;
+    if (errorPolicy && hostError.kind !== HOST_ERROR_KINDS.untrusted &&
+        !assessHost({ policy: errorPolicy, host: error.details.host }, settings).untrusted) {
+      await strictest.update(errorPolicy).catch(() => {});
+    }
+    const carriedDecision = hostError.kind === HOST_ERROR_KINDS.untrusted ? null : (error?.details?.decision ?? null);
+    const { onHostError: policy, policyBlocks } = hostErrorMode({
+      onHostError: settings.values.onHostError,
+      carriedDecision,
+      strictestAction: await strictest.get().catch(() => null),
+    });
     const hostVersion = error?.details?.hostVersion;
     if (policy === "allow") {
       deps.inform({ mode: "hostErrorSent", hostError, draft, lists, hostVersion });
+      queueChoice(CHOICES.hostErrorSend, hostError, draft);
       return applyChoice(CHOICES.hostErrorSend, null);
     }
     const rewrite = fallbackRewrite(draft);
-    const { choice } = await deps.ask({ mode: "hostError", hostError, onHostError: policy, draft, rewrite, lists, hostVersion });
+    const answer = await deps.ask({
+      mode: "hostError", hostError, onHostError: policy, policyBlocks, carriedDecision, draft, rewrite, lists, hostVersion,
+    });
     const allowed = buttonsFor("hostError", policy);
-    if (choice === CHOICES.convert) {
-      return applyChoice(CHOICES.convert, rewrite);
+    let choice = CHOICES.hostErrorCancel;
+    if (answer?.choice === CHOICES.convert) {
+      choice = CHOICES.hostErrorConvert;
+    } else if (answer?.choice === CHOICES.sendAnyway && allowed.sendAnyway) {
+      choice = CHOICES.hostErrorSend;
     }
-    if (choice === CHOICES.sendAnyway && allowed.sendAnyway) {
-      return applyChoice(CHOICES.hostErrorSend, null);
-    }
-    return applyChoice(CHOICES.cancel, null);
+    queueChoice(choice, hostError, draft);
+    return applyChoice(choice, choice === CHOICES.hostErrorConvert ? rewrite : null);
   }
 
   // Convert, within the provider's per-message limit when the verdict says so (issue 14).
@@ -109,15 +152,25 @@ export function createSendGuard(deps) {
       sendNativeMessage: deps.sendNativeMessage,
       timeoutMs: settings.values.hostTimeoutMs,
       client: clientName,
+      abandon: deps.abandonRequest,
     });
     const { draft, lists } = await buildDraft(details);
     const drafted = now();
     let answer;
+    let trust;
     try {
       answer = await client.check(draft);
+      trust = assessHost(answer, settings);
+      if (trust.untrusted) {
+        // Its verdict is not used: the host is not the one IT expects.
+        throw new HostError(HOST_ERROR_KINDS.untrusted, "the host is not the one your organisation expects", {
+          problems: trust.problems, hostVersion: answer.hostVersion,
+        });
+      }
     } catch (error) {
       return onHostError(error, draft, lists, settings);
     }
+    hostAnswered(client, answer.policy);
     const { verdict, policy, hostVersion } = answer;
     const decided = now();
     const decisionMs = decided - started;
@@ -135,12 +188,12 @@ export function createSendGuard(deps) {
         return undefined;
       case "convert":
         report(client, verdict.checkId, CHOICES.autoConvert);
-        deps.inform({ mode: "converted", verdict, draft, rewrite, lists, policy, hostVersion });
+        deps.inform({ mode: "converted", verdict, draft, rewrite, lists, policy, hostVersion, trust });
         return convert(CHOICES.autoConvert, rewrite, verdict, tab, details);
       default: {
         const mode = verdict.decision;
         const timing = { decisionMs, draftMs: drafted - started, hostMs: decided - drafted };
-        const answerOfUser = await deps.ask({ mode, verdict, draft, rewrite, lists, policy, decisionMs, timing, hostVersion });
+        const answerOfUser = await deps.ask({ mode, verdict, draft, rewrite, lists, policy, decisionMs, timing, hostVersion, trust });
         const allowed = buttonsFor(mode);
         let choice = answerOfUser?.choice;
         const reason = String(answerOfUser?.reason ?? "").trim();

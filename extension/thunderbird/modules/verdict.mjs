@@ -21,6 +21,22 @@ export function buttonsFor(mode, onHostError = "ask") {
 }
 
 /**
+ * How a host error is handled, the one place where a blocking policy beats onHostError:
+ * when the error reply itself carried `decision: "block"` (error 206) or the last trusted
+ * reply said the policy's strictest action is `block`, the answer is "block" (Convert or
+ * Cancel only) whatever onHostError says, "allow" included; otherwise onHostError.
+ * @param {{onHostError: string, carriedDecision?: string|null, strictestAction?: string|null}} input
+ * @returns {{onHostError: "ask"|"block"|"allow", policyBlocks: boolean}}
+ */
+export function hostErrorMode({ onHostError, carriedDecision = null, strictestAction = null }) {
+  const policyBlocks = carriedDecision === "block" || strictestAction === "block";
+  if (policyBlocks) {
+    return { onHostError: "block", policyBlocks };
+  }
+  return { onHostError: ["ask", "block", "allow"].includes(onHostError) ? onHostError : "ask", policyBlocks };
+}
+
+/**
  * The rewrite to apply on Convert when the host could not answer: the sender alone in To
  * (or nobody when there is no sender address), every recipient in Bcc, none lost, none
  * duplicated.
@@ -44,6 +60,7 @@ export function applyChoice(choice, rewrite) {
   switch (choice) {
     case CHOICES.convert:
     case CHOICES.autoConvert:
+    case CHOICES.hostErrorConvert:
       if (!rewrite) {
         return { cancel: true };
       }

@@ -3,6 +3,7 @@
 
 import { loadSettings } from "../modules/settings.mjs";
 import { versionMismatchNote } from "../modules/host-version.mjs";
+import { trustLines } from "../modules/host-trust.mjs";
 
 const t = (key, substitutions = []) => messenger.i18n.getMessage(key, substitutions.map(String));
 
@@ -13,8 +14,55 @@ function translatePage() {
   }
 }
 
+function listInto(id, lines) {
+  const list = document.getElementById(id);
+  list.replaceChildren(...lines.map((line) => {
+    const item = document.createElement("li");
+    item.textContent = line;
+    return item;
+  }));
+  list.hidden = lines.length === 0;
+}
+
+/** Which host answered (PROTOCOL.md `host`, `policy.keyId`) and what does not match. */
+function showTrust(status) {
+  const trust = status?.trust ?? { problems: [], untrusted: false };
+  document.getElementById("trustUntrusted").hidden = !trust.untrusted;
+  listInto("trustProblems", trustLines(trust.problems, t));
+  // Refused: red and bold; only shown (IT set no expectation): a plain note.
+  document.getElementById("trustProblems").className = trust.untrusted ? "warning" : "notice";
+  const host = status?.host ?? null;
+  const text = (value) => (value === null || value === undefined || value === "" ? t("optionsTrustUnknown") : String(value));
+  const yesNo = (value) => (value === true ? t("optionsTrustYes") : value === false ? t("optionsTrustNo") : t("optionsTrustUnknown"));
+  const facts = status?.found ? [
+    t("optionsTrustPath", [text(host?.path)]),
+    t("optionsTrustManifest", [text(host?.manifest)]),
+    t("optionsTrustSystemHost", [yesNo(host?.systemHost)]),
+    t("optionsTrustSystemManifest", [yesNo(host?.systemManifest)]),
+    t("optionsTrustKeyId", [text(status.policy?.keyId)]),
+    t("optionsTrustOverridden", [yesNo(host?.overridden)]),
+  ] : [];
+  listInto("trustFacts", facts);
+}
+
+/** IT's expectations (managed only): shown, never editable. */
+function showExpectations(values) {
+  const lines = [];
+  if (values.requireSignedPolicy) {
+    lines.push(t("optionsTrustRequireSigned"));
+  }
+  if (values.expectedPolicyKeyId) {
+    lines.push(t("optionsTrustExpectedKeyId", [values.expectedPolicyKeyId]));
+  }
+  if (values.expectedHostPath) {
+    lines.push(t("optionsTrustExpectedHostPath", [values.expectedHostPath]));
+  }
+  listInto("trustExpectations", lines);
+}
+
 async function showHostStatus() {
   const status = await messenger.runtime.sendMessage({ command: "hostStatus" });
+  showTrust(status);
   const host = document.getElementById("hostStatus");
   const policy = document.getElementById("policyStatus");
   const mismatch = document.getElementById("versionMismatch");
@@ -49,6 +97,7 @@ function flashSaved() {
 
 async function showSettings() {
   const { values, locked } = await loadSettings(messenger.storage);
+  showExpectations(values);
   for (const radio of document.querySelectorAll("input[name=onHostError]")) {
     radio.checked = radio.value === values.onHostError;
     radio.disabled = locked.has("onHostError");
@@ -68,7 +117,10 @@ async function showSettings() {
     }
   });
   for (const name of locked) {
-    document.querySelector(`#${name} .locked`).hidden = false;
+    const note = document.querySelector(`#${name} .locked`);
+    if (note) {
+      note.hidden = false;
+    }
   }
 }
 

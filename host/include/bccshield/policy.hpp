@@ -1,6 +1,7 @@
 #pragma once
 // The organisation's policy: what counts as internal, the thresholds, what each rule does.
 
+#include <cstdint>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -36,8 +37,17 @@ struct Policy {
   int min_exposed_parties = 8;
   std::vector<std::string> extra_consumer_domains;  // normalised, added to the built-in list
   std::map<std::string, int, std::less<>> large_audience_addresses;  // recipient key -> audience
+  // The audit log (docs/ADMIN.md): recipient hashes of allowed checks only when asked (counts
+  // otherwise), and how long the rotated logs are kept.
+  bool audit_allowed_recipients = false;
+  int audit_retention_days = 365;
   std::map<std::string, RuleSettings, std::less<>> rules;  // every rule id present after loading
   RewriteStrategy rewrite_strategy = RewriteStrategy::Self;
+  // Signed-policy freshness (docs/ADMIN.md): the edge refuses a serial below the highest one an
+  // admin installed, and a policy whose notAfter has passed.
+  std::optional<std::int64_t> serial;       // >= 1
+  std::optional<std::string> not_after;     // "2027-01-31T23:59:59Z", as written
+  std::optional<std::int64_t> not_after_s;  // the same instant, seconds since 1970 (UTC)
   // The provider's limit of envelope recipients per message; 0 = none. Convert splits above it.
   int max_recipients_per_message = 0;
   // Per sending address or domain (normalised), overriding the limit above.
@@ -49,7 +59,16 @@ struct Policy {
   [[nodiscard]] int recipient_limit_for(std::string_view sender_key) const;
 
   static Policy defaults();
+  // What applies when a key is installed but the policy cannot be trusted: the defaults with
+  // every rule's action `block` (DESIGN: failure semantics).
+  static Policy strict();
 };
+
+// The strictest action any rule of `policy` can produce.
+Action strictest_action(const Policy& policy);
+
+// "YYYY-MM-DDTHH:MM:SSZ" (ISO-8601, UTC, no fraction) as seconds since 1970; nullopt otherwise.
+std::optional<std::int64_t> parse_utc_timestamp(std::string_view text);
 
 // A policy that breaks the schema. `field` is a JSON pointer ("/rules/exposed-parties/action").
 class PolicyError : public std::runtime_error {

@@ -4,8 +4,10 @@
 #include <cstddef>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bccshield/draft.hpp"
 #include "bccshield/identity.hpp"  // max_reply_bytes
@@ -23,6 +25,9 @@ struct CheckRecord {
   ComposeType compose_type;
   const Verdict& verdict;  // verdict.keys is set
   const PolicyStatus& policy_status;
+  bool system_host = false;      // HostIdentity: the audit records these facts, never the paths
+  bool system_manifest = false;  // (which would name the user)
+  bool overridden = false;
 };
 
 // A user's choice after a check, for the audit edge.
@@ -33,9 +38,25 @@ struct ReportRecord {
   const std::string& client;  // may be empty
 };
 
+// A user's choice after a host error, when no check could run (report kind "host-error"):
+// the extension queued it and delivers it once the host answers again.
+struct HostErrorEntry {
+  std::string choice;  // host-error-send | host-error-cancel | host-error-convert
+  std::string at;      // when the user chose, as the extension saw it (ISO-8601 UTC)
+  std::string error;   // the host error: not-installed, timeout, crashed, an error name ...
+  int visible_recipients = 0;
+};
+
+struct HostErrorReport {
+  const std::vector<HostErrorEntry>& entries;
+  int dropped;                // entries the extension could not keep (its queue was full)
+  const std::string& client;  // may be empty
+};
+
 struct AuditSink {
   virtual void check(const CheckRecord& record) = 0;
   virtual void report(const ReportRecord& record) = 0;
+  virtual void host_errors(const HostErrorReport& report) = 0;
   AuditSink() = default;
   AuditSink(const AuditSink&) = delete;
   AuditSink& operator=(const AuditSink&) = delete;
@@ -44,7 +65,17 @@ struct AuditSink {
   virtual ~AuditSink() = default;
 };
 
+// Which host answered and how it was found (every reply's `host`, PROTOCOL.md).
+struct HostIdentity {
+  std::optional<std::string> path;      // the executable, when the OS says
+  std::optional<std::string> manifest;  // argv[1] as Thunderbird passed it
+  bool system_host = false;             // installed where only an administrator can write
+  bool system_manifest = false;         // found through the system registration
+  bool overridden = false;              // an environment override was honoured (host.conf)
+};
+
 struct HostContext {
+  HostIdentity host;
   Policy policy = Policy::defaults();
   PolicyStatus policy_status;
   std::function<std::string()> new_check_id;  // unique id for a check

@@ -23,6 +23,8 @@ enum class ErrorCode : int {
   PolicyUnreadable = 301,
   PolicyInvalid = 302,
   PolicySignature = 303,
+  PolicyRolledBack = 304,  // serial below the highest one an admin installed
+  PolicyExpired = 305,     // notAfter has passed
 };
 
 const char* error_name(ErrorCode code);

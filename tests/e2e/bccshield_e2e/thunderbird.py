@@ -5,12 +5,15 @@ Never touches the user's real profile or HOME: everything lives under ``root``.
 """
 import json
 import os
-import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+from private_machine import PrivateMachine, without_overrides  # noqa: E402  (serve-mode test switch)
 
 from .marionette import Marionette
 from .smtp_sink import SmtpSink, free_port
@@ -110,8 +113,12 @@ class Thunderbird:
         self.keep_root = keep_root
         self.home = os.path.join(self.root, "home")
         self.profile = os.path.join(self.root, "profile")
-        self.audit_log = os.path.join(self.root, "audit.jsonl")
-        self.policy_path = os.path.join(self.root, "policy.json")
+        # The host Thunderbird starts honours no BCCSHIELD_* variable (issue 11): it reads its
+        # policy from /etc/bccshield, which is `machine.etc` in Thunderbird's private mount
+        # namespace (tests/support/private_machine.py), and writes the audit log under HOME.
+        self.machine = PrivateMachine(os.path.join(self.root, "machine"))
+        self.audit_log = os.path.join(self.home, ".local", "state", "bccshield", "audit.jsonl")
+        self.policy_path = os.path.join(self.machine.etc, "policy.json")
         self.log_path = os.path.join(self.root, "thunderbird.log")
         self.sink = None
         self.marionette = None
@@ -164,8 +171,8 @@ class Thunderbird:
         _write(os.path.join(self.profile, "user.js"), user_js)
         self.install_host_manifest()
         self.set_policy({})
-        env = dict(os.environ)
-        for key in ("MOZ_HEADLESS", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "XAUTHORITY"):
+        env = without_overrides(os.environ)
+        for key in ("MOZ_HEADLESS", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "XAUTHORITY", "XDG_STATE_HOME"):
             env.pop(key, None)
         env.update({"HOME": self.home, "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
                     "XDG_CACHE_HOME": os.path.join(self.home, ".cache"),
@@ -173,13 +180,11 @@ class Thunderbird:
                     "TMPDIR": os.path.join(self.root, "tmp"),
                     "MOZ_CRASHREPORTER_DISABLE": "1", "MOZ_DISABLE_CONTENT_SANDBOX": "0",
                     "MOZ_DISABLE_NONLOCAL_CONNECTIONS": "1",  # loopback only, whatever a pref says
-                    "BCCSHIELD_AUDIT_LOG": self.audit_log, "BCCSHIELD_POLICY": self.policy_path,
                     "LANG": "C.UTF-8"})
         os.makedirs(env["TMPDIR"], exist_ok=True)
         args = [THUNDERBIRD, "--no-remote", "--profile", self.profile, "--marionette",
                 "--remote-allow-system-access"]
-        if self._hidden:
-            args = self._in_private_mounts(args)
+        args = self._in_private_mounts(args)
         if self.headless:
             env.pop("DISPLAY", None)
             args.append("--headless")
@@ -208,15 +213,10 @@ class Thunderbird:
         return hidden
 
     def _in_private_mounts(self, args):
-        """Run ``args`` in a private mount namespace where each hidden system folder is
-        replaced by its scratch folder (the real /etc and /usr are never written)."""
-        if not shutil.which("unshare"):
-            raise RuntimeError(f"unshare(1) is needed to hide {sorted(self._hidden)} from the test")
-        binds = " && ".join(f"mount --bind {shlex.quote(src)} {shlex.quote(dst)}"
-                            for dst, src in self._hidden.items())
-        namespace = ["unshare", "-m", "--propagation", "private"] if os.geteuid() == 0 else \
-            ["unshare", "-r", "-m", "--propagation", "private"]
-        return namespace + ["sh", "-c", f'{binds} && exec "$@"', "thunderbird-in-namespace"] + args
+        """Run ``args`` in a private mount namespace where /etc/bccshield and /var/lib/bccshield
+        are this test's machine folders and each hidden system folder is replaced by its scratch
+        folder (the real /etc and /usr are never written)."""
+        return self.machine.command(args, binds=self._hidden)
 
     def _start_xvfb(self):
         read_fd, write_fd = os.pipe()
