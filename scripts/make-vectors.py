@@ -58,6 +58,15 @@ CASES = {
     "policy-large-alias": (draft(["Tous les parents <parents@ecole.example>", "nouveau@gmail.com"]),
                            {"largeAudienceAddresses": {"parents@ecole.example": 350}, "internalDomains": ["ecole.example"]}),
     "policy-convert": (draft(visitors(10)), {"rules": {"exposed-parties": {"action": "convert"}}}),
+    # Large mailings (issue 14): batches within the provider's limit, one copy per person, the bulk tool.
+    "policy-batches": (draft(visitors(25)), {"maxRecipientsPerMessage": 10}),
+    "policy-batches-by-sender": (draft(visitors(12)), {"maxRecipientsPerMessage": 100,
+                                                       "maxRecipientsPerMessageBySender": {"tourisme-vallee.fr": 5}}),
+    "policy-individual": (draft(visitors(9)), {"rewriteStrategy": "individual"}),
+    "policy-individual-over-max": (draft(visitors(12)), {"rewriteStrategy": "individual", "individualMax": 10}),
+    "policy-bulk-channel": (draft(visitors(20)), {"bulkChannel": {"name": "Lettre d'information",
+                                                                  "url": "https://newsletter.tourisme-vallee.fr/",
+                                                                  "minRecipients": 20}}),
 }
 
 

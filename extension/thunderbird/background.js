@@ -17,6 +17,8 @@ import { createPortTransport } from "./modules/native-port.mjs";
 import { versionMismatchNote } from "./modules/host-version.mjs";
 import { createBuiltinEngine } from "./modules/builtin-engine.mjs";
 import { createEngineChoice, createHostMemory, loadManagedPolicy } from "./modules/engine-choice.mjs";
+import { createBatchSender } from "./modules/batch-sender.mjs";
+import { isWebLink } from "./modules/popup-model.mjs";
 
 const translator = createTranslator(
   (key, substitutions) => messenger.i18n.getMessage(key, substitutions),
@@ -162,6 +164,19 @@ messenger.storage.onChanged.addListener((changes, area) => {
   managedPolicyPromise = null;
 });
 
+const inform = (input) => {
+  openPopup(input, false).catch((error) => record({ event: "inform-failed", error: String(error) }));
+};
+
+// Large mailings: the other batches of a split Convert (issue 14).
+const batches = createBatchSender({
+  compose: messenger.compose,
+  isOpen: (tabId) => messenger.tabs.get(tabId).then(() => true, () => false),
+  session: messenger.storage.session,
+  inform,
+  record,
+});
+
 const guard = createSendGuard({
   loadSettings: currentSettings,
   expand: createListExpander(messenger),
@@ -183,10 +198,9 @@ const guard = createSendGuard({
     messenger.storage.local.set({ [LAST_CHECK_KEY]: { engine, hostVersion, policy, at: Date.now() } }).catch(() => {});
   },
   ask: (input) => openPopup(input, true),
-  inform: (input) => {
-    openPopup(input, false).catch((error) => record({ event: "inform-failed", error: String(error) }));
-  },
+  inform,
   record,
+  batches,
 });
 
 /** `hello` for the options page: which host answers and whether IT's expectations hold. */
@@ -223,6 +237,7 @@ async function hostStatus() {
 
 // Registered synchronously at top level so a sleeping MV3 background is woken by Send.
 messenger.compose.onBeforeSend.addListener((tab, details) => guard.onBeforeSend(tab, details));
+messenger.compose.onAfterSend.addListener((tab, info) => batches.onAfterSend(tab, info));
 
 messenger.runtime.onMessage.addListener((message) => {
   switch (message?.command) {
@@ -231,6 +246,11 @@ messenger.runtime.onMessage.addListener((message) => {
     case "popupAnswer":
       settle(message.id, { choice: message.choice, reason: message.reason ?? "" });
       return Promise.resolve(true);
+    case "openBulkChannel": {
+      // The organisation's bulk tool, in the default browser; only a web link the model named.
+      const url = popups.get(message.id)?.model?.bulk?.url;
+      return isWebLink(url) ? messenger.windows.openDefaultBrowser(url).then(() => true) : Promise.resolve(false);
+    }
     case "keepAlive":
       // The popup pings while it is open: keeps the MV3 background (and the pending
       // onBeforeSend promise) alive however long the user thinks.

@@ -276,6 +276,8 @@ void AuditLog::check(const CheckRecord& record) {
                          {"systemHost", record.system_host},
                          {"systemManifest", record.system_manifest},
                          {"overridden", record.overridden}};
+  // Large mailings: one decision, and how many messages Convert would make of it.
+  if (verdict.delivery) line["messages"] = verdict.delivery->messages;
   pending_.push_back(Pending{std::move(line), verdict.keys});
 
   // Data minimisation: an allowed message is counted, its recipients are not named (unless the

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "bccshield/delivery.hpp"
 #include "bccshield/recipient_set.hpp"
 
 namespace bccshield {
@@ -132,7 +133,11 @@ Rewrite build_rewrite(const RecipientSet& set, std::string_view sender_display,
   }
   const std::string& sender = classifier.sender_key();
   bool sender_placed = false;
-  if (strategy == RewriteStrategy::Self && !sender_display.empty()) {
+  // `individual` is written as `self` (the sender in To, everyone in Bcc): a client that cannot
+  // send one copy per person (Outlook) still applies a safe rewrite; `delivery` says the rest.
+  const bool self_like =
+      strategy == RewriteStrategy::Self || strategy == RewriteStrategy::Individual;
+  if (self_like && !sender_display.empty()) {
     rewrite.to.push_back(RecipientRef{RecipientRef::no_source, sender_display});
     sender_placed = true;
   }
@@ -301,7 +306,25 @@ Verdict evaluate(const Draft& draft, const Policy& policy, const EvaluateOptions
   verdict.storage = std::move(set.arena);
   if (verdict.decision != Action::Allow) {
     const std::string& sender = verdict.storage.emplace_back(classifier.sender_display());
-    verdict.rewrite = build_rewrite(set, sender, classifier, policy.rewrite_strategy);
+    // One copy per person only up to individualMax recipients; above it Convert uses Bcc.
+    const bool individual = policy.rewrite_strategy == RewriteStrategy::Individual;
+    const bool individual_fits =
+        set.recipients.size() <= static_cast<std::size_t>(policy.individual_max);
+    const RewriteStrategy strategy =
+        individual && !individual_fits ? RewriteStrategy::Self : policy.rewrite_strategy;
+    verdict.rewrite = build_rewrite(set, sender, classifier, strategy);
+    if (strategy == RewriteStrategy::Individual) {
+      verdict.delivery = plan_individual(*verdict.rewrite);
+    } else {
+      verdict.delivery =
+          plan_batches(*verdict.rewrite, policy.recipient_limit_for(classifier.sender_key()));
+      if (individual) verdict.delivery->individual_max = policy.individual_max;
+    }
+  }
+  if (policy.bulk_channel &&
+      set.recipients.size() >= static_cast<std::size_t>(policy.bulk_channel->min_recipients)) {
+    verdict.bulk_channel =
+        BulkChannelNote{policy.bulk_channel->name, policy.bulk_channel->url, set.recipients.size()};
   }
   return verdict;
 }

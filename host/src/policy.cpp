@@ -42,6 +42,14 @@ std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
   const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
   return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
 }
+// Large mailings (issue 14): per-message limits, one copy per person, the bulk tool; their keys
+// kept apart too.
+constexpr std::array kLargeMailingKeys = {
+    "maxRecipientsPerMessage", "maxRecipientsPerMessageBySender", "individualMax", "bulkChannel"};
+constexpr int kMaxRecipientsPerMessageLimit = 100000;
+constexpr int kMaxIndividual = 1000;
+constexpr std::size_t kMaxBulkNameBytes = 100;
+constexpr std::size_t kMaxBulkUrlBytes = 2000;
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -130,11 +138,12 @@ Action parse_action(const json& value, const std::string& pointer) {
 
 RewriteStrategy parse_strategy(const json& value, const std::string& pointer) {
   const std::string text = require_string(value, pointer);
-  for (auto strategy :
-       {RewriteStrategy::Self, RewriteStrategy::Undisclosed, RewriteStrategy::KeepInternal}) {
+  for (auto strategy : {RewriteStrategy::Self, RewriteStrategy::Undisclosed,
+                        RewriteStrategy::KeepInternal, RewriteStrategy::Individual}) {
     if (text == to_string(strategy)) return strategy;
   }
-  throw PolicyError(pointer, "\"" + text + "\" is not one of self, undisclosed, keep-internal");
+  throw PolicyError(pointer,
+                    "\"" + text + "\" is not one of self, undisclosed, keep-internal, individual");
 }
 
 std::string normalize_address_key(const std::string& address, const std::string& pointer) {
@@ -168,6 +177,62 @@ void read_rules(const json& value, Policy& policy) {
   }
 }
 
+// Large mailings (issue 14). The popup shows the name and the browser opens the URL: no
+// control characters (a line break cannot forge a second popup line), and only a web link.
+bool has_control(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7F;
+  });
+}
+
+BulkChannel read_bulk_channel(const json& value, const std::string& pointer) {
+  if (!value.is_object())
+    throw PolicyError(pointer, std::string("must be an object, not ") + type_name(value));
+  constexpr std::array kKeys = {"name", "url", "minRecipients"};
+  BulkChannel channel;
+  for (const auto& [key, field] : value.items()) {
+    const std::string at = pointer + "/" + key;
+    if (key == "name") {
+      channel.name = require_string(field, at);
+      if (channel.name.empty() || channel.name.size() > kMaxBulkNameBytes ||
+          has_control(channel.name))
+        throw PolicyError(at, "must be 1 to 100 bytes of text without control characters");
+    } else if (key == "url") {
+      channel.url = require_string(field, at);
+      const bool web =
+          channel.url.rfind("https://", 0) == 0 || channel.url.rfind("http://", 0) == 0;
+      if (!web || channel.url.size() > kMaxBulkUrlBytes || has_control(channel.url) ||
+          channel.url.find(' ') != std::string::npos)
+        throw PolicyError(at, "must be an http:// or https:// address without spaces");
+    } else if (key == "minRecipients") {
+      channel.min_recipients = require_int(field, at, 2, kMaxAudience);
+    } else {
+      unknown_key(pointer, key, kKeys);
+    }
+  }
+  for (const char* key : kKeys) {
+    if (!value.contains(key)) throw PolicyError(pointer + "/" + key, "is missing");
+  }
+  return channel;
+}
+
+void read_sender_limits(const json& value, const std::string& pointer, Policy& policy) {
+  if (!value.is_object()) {
+    throw PolicyError(pointer, std::string("must be an object mapping sending addresses or "
+                                           "domains to limits, not ") +
+                                   type_name(value));
+  }
+  for (const auto& [sender, limit] : value.items()) {
+    const std::string entry = pointer + "/" + sender;
+    const std::string key = sender.find('@') != std::string::npos
+                                ? normalize_address_key(sender, entry)
+                                : require_domain(json(sender), entry);
+    policy.max_recipients_by_sender[key] =
+        require_int(limit, entry, 1, kMaxRecipientsPerMessageLimit);
+  }
+}
+
 }  // namespace
 
 PolicyError::PolicyError(std::string field, const std::string& problem)
@@ -198,6 +263,8 @@ const char* to_string(RewriteStrategy strategy) {
       return "undisclosed";
     case RewriteStrategy::KeepInternal:
       return "keep-internal";
+    case RewriteStrategy::Individual:
+      return "individual";
   }
   return "self";
 }
@@ -305,9 +372,19 @@ Policy policy_from_json(const json& document) {
       policy.audit_allowed_recipients = value.get<bool>();
     } else if (key == "auditRetentionDays") {
       policy.audit_retention_days = require_int(value, pointer, 1, kMaxAuditRetentionDays);
+    } else if (key == "maxRecipientsPerMessage") {
+      policy.max_recipients_per_message =
+          require_int(value, pointer, 1, kMaxRecipientsPerMessageLimit);
+    } else if (key == "maxRecipientsPerMessageBySender") {
+      read_sender_limits(value, pointer, policy);
+    } else if (key == "individualMax") {
+      policy.individual_max = require_int(value, pointer, 1, kMaxIndividual);
+    } else if (key == "bulkChannel") {
+      policy.bulk_channel = read_bulk_channel(value, pointer);
     } else {
       std::vector<std::string_view> known(kTopLevelKeys.begin(), kTopLevelKeys.end());
       known.insert(known.end(), kAuditKeys.begin(), kAuditKeys.end());  // hints for them too
+      known.insert(known.end(), kLargeMailingKeys.begin(), kLargeMailingKeys.end());
       unknown_key("", key, known);
     }
   }
@@ -324,10 +401,39 @@ Policy policy_from_text(std::string_view text) {
   return policy_from_json(document);
 }
 
+int Policy::recipient_limit_for(std::string_view sender_key) const {
+  if (!max_recipients_by_sender.empty()) {
+    if (const auto it = max_recipients_by_sender.find(sender_key);
+        it != max_recipients_by_sender.end())
+      return it->second;
+    const auto at = sender_key.rfind('@');
+    std::string_view domain =
+        at == std::string_view::npos ? std::string_view() : sender_key.substr(at + 1);
+    while (!domain.empty()) {  // the domain, then each parent on a label boundary
+      if (const auto it = max_recipients_by_sender.find(domain);
+          it != max_recipients_by_sender.end())
+        return it->second;
+      const auto dot = domain.find('.');
+      domain = dot == std::string_view::npos ? std::string_view() : domain.substr(dot + 1);
+    }
+  }
+  return max_recipients_per_message;
+}
+
 json policy_to_json(const Policy& policy) {
   json rules = json::object();
   for (const auto& [rule, settings] : policy.rules)
     rules[rule] = {{"action", to_string(settings.action)}};
+  json large_mailings = {{"individualMax", policy.individual_max}};
+  if (policy.max_recipients_per_message > 0)
+    large_mailings["maxRecipientsPerMessage"] = policy.max_recipients_per_message;
+  if (!policy.max_recipients_by_sender.empty())
+    large_mailings["maxRecipientsPerMessageBySender"] = policy.max_recipients_by_sender;
+  if (policy.bulk_channel) {
+    large_mailings["bulkChannel"] = {{"name", policy.bulk_channel->name},
+                                     {"url", policy.bulk_channel->url},
+                                     {"minRecipients", policy.bulk_channel->min_recipients}};
+  }
   json out = {{"version", 1},
               {"internalDomains", policy.internal_domains},
               {"minExposedParties", policy.min_exposed_parties},
@@ -337,6 +443,7 @@ json policy_to_json(const Policy& policy) {
               {"rewriteStrategy", to_string(policy.rewrite_strategy)}};
   if (policy.serial) out["serial"] = *policy.serial;
   if (policy.not_after) out["notAfter"] = *policy.not_after;
+  out.update(large_mailings);
   return out;
 }
 

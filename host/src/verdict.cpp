@@ -93,6 +93,18 @@ json verdict_json(const Verdict& verdict, const RecipientWriter& write) {
                          {"cc", write.list(verdict.rewrite->cc)},
                          {"bcc", write.list(verdict.rewrite->bcc)}};
   }
+  // Written only when it says more than "one message" (no large-mailing key in the policy: the
+  // reply is as before issue 14, and a client reads a missing delivery as one message).
+  if (const auto& delivery = verdict.delivery;
+      delivery && (delivery->mode != DeliveryMode::Single || delivery->limit > 0 ||
+                   delivery->individual_max > 0)) {
+    result["delivery"] = to_json(*delivery);
+  }
+  if (verdict.bulk_channel) {
+    result["bulkChannel"] = {{"name", verdict.bulk_channel->name},
+                             {"url", verdict.bulk_channel->url},
+                             {"recipients", verdict.bulk_channel->recipients}};
+  }
   return result;
 }
 
@@ -125,6 +137,27 @@ json to_json(const Summary& summary) {
           {"externalParties", summary.external_parties},
           {"hiddenRecipients", summary.hidden_recipients},
           {"unparsableEntries", summary.unparsable_entries}};
+}
+
+const char* to_string(DeliveryMode mode) {
+  switch (mode) {
+    case DeliveryMode::Single:
+      return "single";
+    case DeliveryMode::Batches:
+      return "batches";
+    case DeliveryMode::Individual:
+      return "individual";
+  }
+  return "single";
+}
+
+json to_json(const Delivery& delivery) {
+  json out = {{"mode", to_string(delivery.mode)}, {"messages", delivery.messages}};
+  if (delivery.limit > 0) out["limit"] = delivery.limit;
+  if (delivery.mode != DeliveryMode::Single) out["repeated"] = delivery.repeated;
+  if (delivery.mode == DeliveryMode::Batches) out["bounds"] = delivery.bounds;
+  if (delivery.individual_max > 0) out["individualMax"] = delivery.individual_max;
+  return out;
 }
 
 json to_json(const Verdict& verdict) { return verdict_json(verdict, RecipientWriter(nullptr)); }

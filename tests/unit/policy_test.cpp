@@ -83,7 +83,8 @@ TEST(Policy, OutOfRangeValuesAreNamed) {
       error_of(R"({"rules": {"large-alias": {"action": "shout"}}})"),
       "/rules/large-alias/action: \"shout\" is not one of allow, warn, justify, convert, block");
   EXPECT_EQ(error_of(R"({"rewriteStrategy": "all-bcc"})"),
-            "/rewriteStrategy: \"all-bcc\" is not one of self, undisclosed, keep-internal");
+            "/rewriteStrategy: \"all-bcc\" is not one of self, undisclosed, keep-internal, "
+            "individual");
   EXPECT_EQ(error_of(R"({"internalDomains": ["localhost"]})"),
             "/internalDomains/0: \"localhost\" is not a valid domain name");
   EXPECT_EQ(error_of(R"({"largeAudienceAddresses": {"everyone": 50}})"),

@@ -89,9 +89,51 @@ function hostErrorSentence(hostError, tr) {
   return tr.t(key, [String(hostError?.message ?? "")]);
 }
 
+/** A link the popup may open in the browser: http or https only (the policy is checked too). */
+export function isWebLink(url) {
+  try {
+    const parsed = new URL(String(url));
+    return parsed.protocol === "https:" || parsed.protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+/** Addresses listed in a notice about recipients left without a window. */
+const MAX_UNOPENED_LISTED = 20;
+
+/** Large mailings: what a split Convert left undone (the send guard's batch sender). */
+function batchesModel(input, tr) {
+  const labels = { ok: tr.t("popupButtonOk") };
+  const base = { mode: input.mode, notes: [], explanation: "", groups: [], omittedLine: "", convertLine: "",
+    buttons: { ok: true }, labels, bulk: null };
+  if (input.mode === "batchesNotStarted") {
+    return { ...base, title: tr.t("popupBatchesNotStartedTitle"), headline: tr.t("popupBatchesNotStarted") };
+  }
+  const notes = [];
+  const sent = input.messages - input.failedMessages;
+  if (sent > 0) {
+    notes.push(tr.plural("popupBatchesFailedSent", sent, [tr.count(input.messages)]));
+  }
+  if (input.openWindows > 0) {
+    notes.push(tr.plural("popupBatchesFailedWindows", input.openWindows));
+  }
+  const unopened = input.unopened ?? [];
+  if (unopened.length > 0) {
+    const listed = unopened.slice(0, MAX_UNOPENED_LISTED).map(wording.addressOf).join(", ");
+    notes.push(tr.plural("popupBatchesUnopened", unopened.length, [listed]));
+  }
+  return {
+    ...base,
+    title: tr.t("popupBatchesFailedTitle"),
+    headline: tr.plural("popupBatchesFailedMissed", input.missedRecipients),
+    notes,
+  };
+}
+
 /**
  * @param {object} input
- * @param {"warn"|"justify"|"block"|"hostError"|"converted"|"hostErrorSent"} input.mode
+ * @param {"warn"|"justify"|"block"|"hostError"|"converted"|"hostErrorSent"|"batchesFailed"|"batchesNotStarted"} input.mode
  * @param {object} [input.verdict] the host's verdict
  * @param {object} input.draft the expanded draft that was checked
  * @param {object} [input.rewrite] what Convert applies (verdict.rewrite or the fallback)
@@ -105,6 +147,9 @@ function hostErrorSentence(hostError, tr) {
  */
 export function buildPopupModel(input, tr) {
   const { mode, verdict, draft, rewrite, hostError, onHostError, lists, policy, policyBlocks, trust } = input;
+  if (mode === "batchesFailed" || mode === "batchesNotStarted") {
+    return batchesModel(input, tr);
+  }
   const finding = wording.primaryFinding(verdict);
   const notes = [];
   let title;
@@ -156,6 +201,11 @@ export function buildPopupModel(input, tr) {
     notes.push(tr.t("popupPolicyError"));
   }
   const omitted = finding?.omittedParties ?? 0;
+  // Large mailings: the organisation's bulk tool, from the audience size its policy names.
+  const channel = verdict?.bulkChannel;
+  const bulk = channel && isWebLink(channel.url) && typeof channel.name === "string"
+    ? { text: tr.t("popupBulkChannel", [channel.name]), link: tr.t("popupBulkChannelOpen"), url: channel.url }
+    : null;
   return {
     mode,
     title,
@@ -164,7 +214,10 @@ export function buildPopupModel(input, tr) {
     explanation,
     groups: buildGroups(finding, draft, tr),
     omittedLine: omitted > 0 ? tr.plural("popupOmittedParties", omitted) : "",
-    convertLine: mode === "converted" || mode === "hostErrorSent" ? "" : wording.convertSentence(draft, rewrite, tr),
+    convertLine: mode === "converted" || mode === "hostErrorSent"
+      ? ""
+      : (verdict ? wording.deliverySentence(verdict, tr) : "") || wording.convertSentence(draft, rewrite, tr),
+    bulk,
     buttons,
     labels: {
       convert: tr.t("popupButtonConvert"),
@@ -185,7 +238,7 @@ export const POPUP_MAX_HEIGHT = 720;
 /** First estimate of the popup window size, before the page measures itself. */
 export function popupSize(model) {
   const rows = model.groups.reduce((sum, group) => sum + 2 + (group.open ? group.recipients.length : 0), 0);
-  const extra = model.notes.length * 22 + (model.buttons.needsReason ? 90 : 0) + (model.explanation ? 24 : 0);
+  const extra = model.notes.length * 22 + (model.buttons.needsReason ? 90 : 0) + (model.explanation ? 24 : 0) + (model.bulk ? 24 : 0);
   const height = Math.min(POPUP_MAX_HEIGHT, 250 + Math.min(rows, 14) * 20 + extra);
   return { width: POPUP_WIDTH, height: Math.max(POPUP_MIN_HEIGHT, height) };
 }

@@ -11,6 +11,7 @@ import { applyChoice, buttonsFor, fallbackRewrite, hostErrorMode } from "./verdi
 import { assessHost } from "./host-trust.mjs";
 import { createStrictestActionMemory, memoryStorage } from "./strictest-action.mjs";
 import { createHostErrorQueue } from "./host-error-queue.mjs";
+import { planMessages } from "./batch-sender.mjs";
 
 /**
  * @param {object} deps
@@ -31,6 +32,8 @@ import { createHostErrorQueue } from "./host-error-queue.mjs";
  *   is never reported (no audit log without the host).
  * @param {(info: {engine: string, hostVersion: string, policy: object|null}) => void} [deps.decided]
  *   which engine decided the last check (options page)
+ * @param {ReturnType<import("./batch-sender.mjs").createBatchSender>} [deps.batches] large
+ *   mailings: sends the other batches of a split Convert, and knows BccShield's own sends
  */
 export function createSendGuard(deps) {
   const now = deps.now ?? (() => performance.now());
@@ -122,7 +125,32 @@ export function createSendGuard(deps) {
     return applyChoice(choice, choice === CHOICES.hostErrorConvert ? rewrite : null);
   }
 
-  async function decide(details, started) {
+  // Convert, within the provider's per-message limit when the verdict says so (issue 14).
+  async function convert(choice, rewrite, verdict, tab, details) {
+    const single = applyChoice(choice, rewrite);
+    if (!deps.batches || !rewrite || !verdict.delivery || verdict.delivery.mode === "single") {
+      return single;
+    }
+    const messages = planMessages(rewrite, verdict.delivery);
+    if (!messages) {
+      record({ event: "delivery-invalid" });
+      return single; // one message, as before: nobody lost, nobody twice
+    }
+    if (messages.length === 1) {
+      return { details: messages[0] };
+    }
+    try {
+      const repeated = verdict.delivery.mode === "batches" ? verdict.delivery.repeated ?? 0 : 0;
+      return await deps.batches.deliver(tab, details, messages, repeated);
+    } catch (error) {
+      // Only before any batch left (deliver catches each send's own failure): nothing changed.
+      record({ event: "batches-not-started", error: String(error?.message ?? error) });
+      deps.inform({ mode: "batchesNotStarted" });
+      return { cancel: true };
+    }
+  }
+
+  async function decide(tab, details, started) {
     const settings = await deps.loadSettings();
     const clientName = deps.clientName ? await deps.clientName().catch(() => "") : "";
     const hostClient = createHostClient({
@@ -176,7 +204,7 @@ export function createSendGuard(deps) {
       case "convert":
         report(client, verdict.checkId, CHOICES.autoConvert);
         deps.inform({ mode: "converted", verdict, draft, rewrite, lists, policy, hostVersion, trust });
-        return applyChoice(CHOICES.autoConvert, rewrite);
+        return convert(CHOICES.autoConvert, rewrite, verdict, tab, details);
       default: {
         const mode = verdict.decision;
         const timing = { decisionMs, draftMs: drafted - started, hostMs: decided - drafted };
@@ -191,7 +219,9 @@ export function createSendGuard(deps) {
           choice = CHOICES.cancel;
         }
         report(client, verdict.checkId, choice, choice === CHOICES.sendAnyway ? reason : "");
-        return applyChoice(choice, rewrite);
+        return choice === CHOICES.convert
+          ? convert(choice, rewrite, verdict, tab, details)
+          : applyChoice(choice, rewrite);
       }
     }
   }
@@ -199,9 +229,12 @@ export function createSendGuard(deps) {
   return {
     /** The compose.onBeforeSend listener body. */
     async onBeforeSend(tab, details) {
+      if (deps.batches?.isOwnSend(tab?.id)) {
+        return undefined; // a batch BccShield itself is sending: already checked
+      }
       const started = now();
       try {
-        return await decide(details, started);
+        return await decide(tab, details, started);
       } catch (error) {
         // A bug or an API failure before any decision: never send silently.
         record({ event: "internal-error", error: String(error?.stack ?? error) });

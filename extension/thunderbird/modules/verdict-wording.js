@@ -130,6 +130,27 @@ var BccShieldWording = (function () {
     return tr.plural("popupConvertUndisclosed", moved);
   }
 
+  // Large mailings (issue 14), Thunderbird only: how Convert will send (several messages within
+  // the provider's limit, or one copy per person), "" for one message. Outlook cannot split a
+  // send: its handler never calls this, so its words never promise batches (PROTOCOL.md).
+  function deliverySentence(verdict, tr) {
+    var delivery = verdict && verdict.delivery;
+    if (!delivery || typeof delivery !== "object") return "";
+    var messages = pick(delivery.messages, 1);
+    var sentence = "";
+    if (delivery.mode === "batches") {
+      var key = delivery.repeated === 1 ? "popupDeliveryBatchesSelf" : "popupDeliveryBatches";
+      sentence = tr.plural(key, messages, [tr.count(pick(delivery.limit, 0))]);
+    } else if (delivery.mode === "individual") {
+      sentence = tr.plural("popupDeliveryIndividual", messages);
+    }
+    if (delivery.individualMax) {
+      var fallback = tr.t("popupDeliveryIndividualMax", [tr.count(delivery.individualMax)]);
+      sentence = sentence ? sentence + " " + fallback : fallback;
+    }
+    return sentence;
+  }
+
   // What Convert did, once done.
   function convertedSentence(draft, rewrite, tr) {
     return tr.plural("popupConvertedExplanation", rewrite ? movedToBcc(draft, rewrite) : 0);
@@ -147,6 +168,7 @@ var BccShieldWording = (function () {
     otherFindings: otherFindings,
     movedToBcc: movedToBcc,
     convertSentence: convertSentence,
+    deliverySentence: deliverySentence,
     convertedSentence: convertedSentence
   };
   return wording;

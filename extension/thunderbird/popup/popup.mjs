@@ -65,6 +65,20 @@ function render(model) {
   groups.hidden = model.groups.length === 0;
   document.getElementById("omitted").textContent = model.omittedLine;
   document.getElementById("convertLine").textContent = model.convertLine;
+  if (model.bulk) {
+    // Large mailings: one line naming the organisation's bulk tool, with a link the
+    // background opens in the default browser (windows.openDefaultBrowser).
+    const line = document.getElementById("bulkLine");
+    const link = element("a", model.bulk.link);
+    link.href = model.bulk.url;
+    link.id = "bulkLink";
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      messenger.runtime.sendMessage({ command: "openBulkChannel", id }).catch(() => {});
+    });
+    line.append(`${model.bulk.text} `, link);
+    line.hidden = false;
+  }
   if (model.decisionMs !== null && model.decisionMs !== undefined) {
     document.body.dataset.decisionMs = String(model.decisionMs);
   }

@@ -7,12 +7,14 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bccshield {
 
 enum class Action { Allow, Warn, Justify, Convert, Block };  // ordered by strictness
-enum class RewriteStrategy { Self, Undisclosed, KeepInternal };
+// Individual: one copy per recipient, alone in To (PROTOCOL.md, `delivery`).
+enum class RewriteStrategy { Self, Undisclosed, KeepInternal, Individual };
 
 inline constexpr const char* rule_exposed_parties = "exposed-parties";
 inline constexpr const char* rule_reply_exposure = "reply-exposure";
@@ -21,6 +23,13 @@ inline constexpr const char* rule_unparsable_recipient = "unparsable-recipient";
 
 struct RuleSettings {
   Action action = Action::Warn;
+};
+
+// Large mailings: the organisation's bulk tool, named in the popup from this audience size.
+struct BulkChannel {
+  std::string name;
+  std::string url;  // http or https only: the extension opens it in the default browser
+  int min_recipients = 0;
 };
 
 struct Policy {
@@ -39,6 +48,15 @@ struct Policy {
   std::optional<std::int64_t> serial;       // >= 1
   std::optional<std::string> not_after;     // "2027-01-31T23:59:59Z", as written
   std::optional<std::int64_t> not_after_s;  // the same instant, seconds since 1970 (UTC)
+  // The provider's limit of envelope recipients per message; 0 = none. Convert splits above it.
+  int max_recipients_per_message = 0;
+  // Per sending address or domain (normalised), overriding the limit above.
+  std::map<std::string, int, std::less<>> max_recipients_by_sender;
+  int individual_max = 50;  // `individual` above this many recipients falls back to `self`
+  std::optional<BulkChannel> bulk_channel;
+
+  // The limit that applies to this sender's key (local@domain): address, domain, parent domain.
+  [[nodiscard]] int recipient_limit_for(std::string_view sender_key) const;
 
   static Policy defaults();
   // What applies when a key is installed but the policy cannot be trusted: the defaults with

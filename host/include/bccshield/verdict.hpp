@@ -96,6 +96,31 @@ struct Rewrite {
   std::vector<RecipientRef> bcc;
 };
 
+// How the converted draft leaves (issue 14): one message, several within the provider's
+// per-message recipient limit, or one copy per recipient. Positions count in the rewrite's
+// recipients flattened as [...to, ...cc, ...bcc]; the first `repeated` of them (the sender that
+// `self` puts in To) go into every message and count toward each message's limit.
+enum class DeliveryMode { Single, Batches, Individual };
+
+struct Delivery {
+  DeliveryMode mode = DeliveryMode::Single;
+  int limit = 0;  // envelope recipients per message; 0 = no limit
+  // Batches: leading positions in every message. Individual: leading positions (the sender)
+  // that get no copy; each later position is one message, that recipient alone in To.
+  std::uint32_t repeated = 0;
+  // Batches: message k holds positions [bounds[k], bounds[k+1]) plus the repeated ones.
+  std::vector<std::uint32_t> bounds;
+  std::size_t messages = 1;
+  int individual_max = 0;  // set when `individual` was asked but the audience exceeded it
+};
+
+// The organisation's bulk tool, named when the audience reaches its threshold.
+struct BulkChannelNote {
+  std::string_view name;  // views into the policy, which outlives the reply it is written to
+  std::string_view url;
+  std::size_t recipients = 0;
+};
+
 struct Summary {
   int visible_recipients = 0;  // unique addresses in To and Cc
   int internal_recipients = 0;
@@ -122,7 +147,9 @@ struct Verdict {
   Action decision = Action::Allow;
   Summary summary;
   std::vector<Finding> findings;
-  std::optional<Rewrite> rewrite;     // set for every decision but Allow
+  std::optional<Rewrite> rewrite;    // set for every decision but Allow
+  std::optional<Delivery> delivery;  // with the rewrite
+  std::optional<BulkChannelNote> bulk_channel;
   std::optional<RecipientKeys> keys;  // when EvaluateOptions::with_keys
   std::deque<std::string> storage;    // texts that are not in the draft (a chunked arena)
 
@@ -139,5 +166,7 @@ nlohmann::json to_json(const Verdict& verdict);
 // The same with every recipient written out, for people (the admin CLI's `check`).
 nlohmann::json to_readable_json(const Verdict& verdict, const Draft& draft);
 nlohmann::json to_json(const Summary& summary);
+nlohmann::json to_json(const Delivery& delivery);
+const char* to_string(DeliveryMode mode);
 
 }  // namespace bccshield

@@ -20,7 +20,23 @@ class _Handler:
     def __init__(self, sink):
         self._sink = sink
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # A provider's per-message recipient limit (large mailings, issue 14): refuses the
+        # (N+1)th RCPT of a transaction the way submission servers do (RFC 5321 section 4.5.3.1.10).
+        limit = self._sink.max_recipients
+        if limit is not None and len(envelope.rcpt_tos) >= limit:
+            return "452 4.5.3 Too many recipients"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
+        with self._sink._lock:
+            self._sink.transactions += 1
+            number = self._sink.transactions
+        if self._sink.refuse_transaction and self._sink.refuse_transaction(number):
+            # The whole message refused (a provider's policy or quota): nothing is stored.
+            self._sink.refused.append({"transaction": number, "rcptTos": list(envelope.rcpt_tos)})
+            return "554 5.7.1 Message refused by the test sink"
         self._sink._store(envelope)
         return "250 OK stored"
 
@@ -33,6 +49,12 @@ class SmtpSink:
         os.makedirs(folder, exist_ok=True)
         self.port = free_port()
         self.messages = []
+        # Large mailings (issue 14): the provider's limit of recipients per message (None:
+        # none), and a predicate on the DATA transaction number (1, 2, ...) that refuses it.
+        self.max_recipients = None
+        self.refuse_transaction = None
+        self.transactions = 0
+        self.refused = []
         self._lock = threading.Lock()
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 
