@@ -1,8 +1,11 @@
 #include "thunderbird_policy.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "file_util.hpp"
 #include "platform.hpp"
@@ -39,27 +42,63 @@ std::optional<OrderedJson> read_json(const fs::path& file, std::string& message)
 constexpr fs::perms kNewFileMode =
     fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
 
-// Undoes apply_host_error_lock as `state` recorded it; containers it created go if left empty.
-void restore_host_error_lock(OrderedJson& policies, const ThunderbirdPolicyRequest& request,
-                             const OrderedJson& state) {
-  if (!state.value("setOnHostError", false) || !policies.contains("3rdparty")) return;
+// The managed settings `add` locks (policies.3rdparty.Extensions[id], the keys of
+// manifests/managed-storage.json): `engine: host` always — the packages ship the native host, so
+// the add-on's built-in engine must never stand in for it — and onHostError when asked.
+std::vector<std::pair<std::string, std::string>> requested_locks(
+    const ThunderbirdPolicyRequest& request) {
+  std::vector<std::pair<std::string, std::string>> locks;
+  if (request.lock_engine_to_host) locks.emplace_back("engine", "host");
+  if (!request.lock_on_host_error.empty())
+    locks.emplace_back("onHostError", request.lock_on_host_error);
+  return locks;
+}
+
+// The 3rdparty entry of the extension, or nullptr when any level is missing or not an object.
+OrderedJson* managed_entry(OrderedJson& policies, const std::string& extension_id) {
+  if (!policies.contains("3rdparty") || !policies["3rdparty"].is_object()) return nullptr;
   OrderedJson& third = policies["3rdparty"];
-  if (!third.is_object() || !third.contains("Extensions") || !third["Extensions"].is_object())
-    return;
+  if (!third.contains("Extensions") || !third["Extensions"].is_object()) return nullptr;
   OrderedJson& extensions = third["Extensions"];
-  if (!extensions.contains(request.extension_id) || !extensions[request.extension_id].is_object())
-    return;
-  OrderedJson& managed = extensions[request.extension_id];
-  const OrderedJson previous = state.value("previousOnHostError", OrderedJson());
-  if (previous.is_null()) {
-    managed.erase("onHostError");
-  } else {
-    managed["onHostError"] = previous;
+  if (!extensions.contains(extension_id) || !extensions[extension_id].is_object()) return nullptr;
+  return &extensions[extension_id];
+}
+
+// Undoes the locks `state` recorded (state["lockedSettings"]: key -> the admin's previous value
+// or null) for the keys `which` accepts; containers BccShield created go if left empty.
+template <typename Which>
+void restore_managed_locks(OrderedJson& policies, const ThunderbirdPolicyRequest& request,
+                           OrderedJson& state, Which which) {
+  if (!state.contains("lockedSettings") || !state["lockedSettings"].is_object()) return;
+  OrderedJson& locked = state["lockedSettings"];
+  OrderedJson* managed = managed_entry(policies, request.extension_id);
+  for (auto it = locked.begin(); it != locked.end();) {
+    if (!which(it.key())) {
+      ++it;
+      continue;
+    }
+    if (managed != nullptr) {
+      if (it.value().is_null()) {
+        managed->erase(it.key());
+      } else {
+        (*managed)[it.key()] = it.value();
+      }
+    }
+    it = locked.erase(it);
   }
-  if (managed.empty() && state.value("createdManagedEntry", false))
-    extensions.erase(request.extension_id);
-  if (extensions.empty() && state.value("createdExtensions", false)) third.erase("Extensions");
-  if (third.empty() && state.value("createdThirdParty", false)) policies.erase("3rdparty");
+  if (!locked.empty()) return;
+  state.erase("lockedSettings");
+  if (managed != nullptr && managed->empty() && state.value("createdManagedEntry", false))
+    policies["3rdparty"]["Extensions"].erase(request.extension_id);
+  if (policies.contains("3rdparty") && policies["3rdparty"].is_object()) {
+    OrderedJson& third = policies["3rdparty"];
+    if (third.contains("Extensions") && third["Extensions"].is_object() &&
+        third["Extensions"].empty() && state.value("createdExtensions", false))
+      third.erase("Extensions");
+    if (third.empty() && state.value("createdThirdParty", false)) policies.erase("3rdparty");
+  }
+  for (const char* key : {"createdThirdParty", "createdExtensions", "createdManagedEntry"})
+    state.erase(key);
 }
 
 // Thunderbird's policies.json decides what every user of the machine runs: as root, refuse to
@@ -86,30 +125,29 @@ bool write_atomically(const fs::path& file, const std::string& text, std::string
   return platform::replace_file_atomically(file, text, kNewFileMode, message);
 }
 
-// The managed setting that locks what a host error allows (manifests/managed-storage.json):
-// policies.3rdparty.Extensions[id].onHostError. Records what was there so remove restores it.
-bool apply_host_error_lock(OrderedJson& policies, const ThunderbirdPolicyRequest& request,
-                           OrderedJson& state, const std::optional<OrderedJson>& earlier,
-                           std::string& message) {
-  const bool we_set_it_before = earlier && earlier->value("setOnHostError", false);
-  if (we_set_it_before) {
-    for (const char* key : {"setOnHostError", "previousOnHostError", "createdThirdParty",
-                            "createdExtensions", "createdManagedEntry"}) {
+// Sets the requested locks, recording what was there so remove (or a later add without a lock)
+// puts it back. An earlier add's record is kept: what the admin had is what the first add saw.
+bool apply_managed_locks(OrderedJson& policies, const ThunderbirdPolicyRequest& request,
+                         OrderedJson& state, const std::optional<OrderedJson>& earlier,
+                         std::string& message) {
+  if (earlier) {
+    for (const char* key :
+         {"lockedSettings", "createdThirdParty", "createdExtensions", "createdManagedEntry"}) {
       if (earlier->contains(key)) state[key] = (*earlier)[key];
     }
   }
-  if (request.lock_on_host_error.empty()) {
-    // Not asked (any more): take back a lock an earlier add set.
-    if (we_set_it_before) {
-      restore_host_error_lock(policies, request, state);
-      for (const char* key : {"setOnHostError", "previousOnHostError", "createdThirdParty",
-                              "createdExtensions", "createdManagedEntry"})
-        state.erase(key);
-    }
-    return true;
-  }
+  const auto locks = requested_locks(request);
+  const auto requested = [&](const std::string& key) {
+    return std::any_of(locks.begin(), locks.end(),
+                       [&](const auto& lock) { return lock.first == key; });
+  };
+  // Locks no longer asked for are taken back.
+  restore_managed_locks(policies, request, state,
+                        [&](const std::string& key) { return !requested(key); });
+  if (locks.empty()) return true;
+  const bool containers_recorded = state.contains("lockedSettings");
   if (!policies.contains("3rdparty")) {
-    if (!we_set_it_before) state["createdThirdParty"] = true;
+    if (!containers_recorded) state["createdThirdParty"] = true;
     policies["3rdparty"] = OrderedJson::object();
   }
   OrderedJson& third = policies["3rdparty"];
@@ -118,7 +156,7 @@ bool apply_host_error_lock(OrderedJson& policies, const ThunderbirdPolicyRequest
     return false;
   }
   if (!third.contains("Extensions")) {
-    if (!we_set_it_before) state["createdExtensions"] = true;
+    if (!containers_recorded) state["createdExtensions"] = true;
     third["Extensions"] = OrderedJson::object();
   }
   OrderedJson& extensions = third["Extensions"];
@@ -128,7 +166,7 @@ bool apply_host_error_lock(OrderedJson& policies, const ThunderbirdPolicyRequest
     return false;
   }
   if (!extensions.contains(request.extension_id)) {
-    if (!we_set_it_before) state["createdManagedEntry"] = true;
+    if (!containers_recorded) state["createdManagedEntry"] = true;
     extensions[request.extension_id] = OrderedJson::object();
   }
   OrderedJson& managed = extensions[request.extension_id];
@@ -137,12 +175,12 @@ bool apply_host_error_lock(OrderedJson& policies, const ThunderbirdPolicyRequest
               " is not an object; nothing was changed";
     return false;
   }
-  if (!we_set_it_before) {
-    state["setOnHostError"] = true;
-    state["previousOnHostError"] =
-        managed.contains("onHostError") ? managed["onHostError"] : OrderedJson();
+  if (!containers_recorded) state["lockedSettings"] = OrderedJson::object();
+  OrderedJson& locked = state["lockedSettings"];
+  for (const auto& [key, value] : locks) {
+    if (!locked.contains(key)) locked[key] = managed.contains(key) ? managed[key] : OrderedJson();
+    managed[key] = value;
   }
-  managed["onHostError"] = request.lock_on_host_error;
   return true;
 }
 
@@ -241,7 +279,7 @@ bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
     }
   }
   settings[request.extension_id] = entry_for(request.xpi_url);
-  if (!apply_host_error_lock(policies, request, state, earlier_state, message)) return false;
+  if (!apply_managed_locks(policies, request, state, earlier_state, message)) return false;
   if (!write_atomically(request.file, document.dump(2) + "\n", message)) return false;
   if (!request.state_file.empty()) {
     bool ignored_created = false;
@@ -255,8 +293,8 @@ bool add_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request,
   }
   message = utf8_of(request.file) + ": " + request.extension_id + " is force-installed from " +
             request.xpi_url;
-  if (!request.lock_on_host_error.empty())
-    message += "; onHostError locked to " + request.lock_on_host_error;
+  for (const auto& [key, value] : requested_locks(request))
+    message += "; " + key + " locked to " + value;
   return true;
 }
 
@@ -295,7 +333,13 @@ bool remove_thunderbird_extension_policy(const ThunderbirdPolicyRequest& request
     return finish(utf8_of(request.file) + " holds no policies: nothing to remove");
   }
   OrderedJson& policies = document["policies"];
-  restore_host_error_lock(policies, request, state);
+  if (!state.contains("file")) {
+    // No record (added without --state): the engine lock is ours when it says "host".
+    if (OrderedJson* managed = managed_entry(policies, request.extension_id);
+        managed != nullptr && managed->value("engine", "") == "host")
+      managed->erase("engine");
+  }
+  restore_managed_locks(policies, request, state, [](const std::string&) { return true; });
   if (!policies.contains("ExtensionSettings") || !policies["ExtensionSettings"].is_object() ||
       !policies["ExtensionSettings"].contains(request.extension_id)) {
     return finish(utf8_of(request.file) + " has no entry for " + request.extension_id +

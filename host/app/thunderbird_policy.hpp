@@ -25,6 +25,9 @@ struct ThunderbirdPolicyRequest {
   // (policies.3rdparty.Extensions[id].onHostError); empty: no lock (and one an earlier add set
   // is taken back).
   std::string lock_on_host_error;
+  // add only: lock the extension's `engine` managed setting to "host" (issue 9): a machine with
+  // the packaged host never lets the add-on's built-in engine decide instead.
+  bool lock_engine_to_host = true;
 };
 
 // Both return false with a message naming the file when it cannot be read, parsed or written;

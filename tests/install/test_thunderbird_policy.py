@@ -59,6 +59,8 @@ class ThunderbirdPolicy(unittest.TestCase):
         merged = self.load()
         self.assertEqual(merged["policies"]["ExtensionSettings"]["bccshield@bccshield.org"], ENTRY)
         del merged["policies"]["ExtensionSettings"]["bccshield@bccshield.org"]
+        managed = merged["policies"]["3rdparty"]["Extensions"]["bccshield@bccshield.org"]
+        self.assertEqual(managed.pop("engine"), "host", "the packaged host is locked in (issue 9)")
         self.assertEqual(merged, OTHER)
         self.assertEqual(os.stat(self.file).st_mode & 0o777, 0o640, "the file's mode is kept")
         code, out = self.tool("add")  # an upgrade runs postinst again
@@ -78,7 +80,8 @@ class ThunderbirdPolicy(unittest.TestCase):
 
     def test_no_file_no_folder_created_then_removed(self):
         self.assertEqual(self.tool("add")[0], 0)
-        self.assertEqual(self.load(), {"policies": {"ExtensionSettings": {"bccshield@bccshield.org": ENTRY}}})
+        self.assertEqual(self.load(), {"policies": {"ExtensionSettings": {"bccshield@bccshield.org": ENTRY},
+                                                    "3rdparty": {"Extensions": {"bccshield@bccshield.org": {"engine": "host"}}}}})
         self.assertEqual(self.tool("remove")[0], 0)
         self.assertFalse(os.path.exists(self.file))
         self.assertFalse(os.path.exists(os.path.dirname(self.file)))
@@ -119,7 +122,7 @@ class ThunderbirdPolicy(unittest.TestCase):
         code, out = self.tool("add", "--lock-on-host-error", "ask")
         self.assertEqual(code, 0, out)
         self.assertEqual(self.load()["policies"]["3rdparty"]["Extensions"]["bccshield@bccshield.org"],
-                         {"onHostError": "ask"})
+                         {"onHostError": "ask", "engine": "host"})
         self.assertEqual(self.tool("remove")[0], 0)
         self.assert_same_meaning_and_order(OTHER)  # the admin's own value is back
 
@@ -127,9 +130,10 @@ class ThunderbirdPolicy(unittest.TestCase):
         self.write_policies({"policies": {"DisableAppUpdate": True}})
         self.assertEqual(self.tool("add", "--lock-on-host-error", "block")[0], 0)
         self.assertEqual(self.load()["policies"]["3rdparty"],
-                         {"Extensions": {"bccshield@bccshield.org": {"onHostError": "block"}}})
+                         {"Extensions": {"bccshield@bccshield.org": {"engine": "host", "onHostError": "block"}}})
         self.assertEqual(self.tool("add")[0], 0)  # an upgrade after the admin removed the setting
-        self.assertNotIn("3rdparty", self.load()["policies"])
+        self.assertEqual(self.load()["policies"]["3rdparty"],
+                         {"Extensions": {"bccshield@bccshield.org": {"engine": "host"}}})
         self.assertEqual(self.tool("add", "--lock-on-host-error", "block")[0], 0)
         self.assertEqual(self.tool("remove")[0], 0)
         self.assert_same_meaning_and_order({"policies": {"DisableAppUpdate": True}})
