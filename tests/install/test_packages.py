@@ -82,15 +82,17 @@ class ConfigureScriptChecks:
             self.assertEqual(code, 0, out)
             with open(policies, encoding="utf-8") as handle:
                 merged = json.load(handle)["policies"]
-            self.assertEqual(merged["3rdparty"], {"Extensions": {"bccshield@bccshield.org": {"onHostError": "block"}}})
+            self.assertEqual(merged["3rdparty"],
+                             {"Extensions": {"bccshield@bccshield.org": {"engine": "host", "onHostError": "block"}}})
             self.assertIn("bccshield@bccshield.org", merged["ExtensionSettings"])
             code, out, _ = run_configure(self.configure_script(), scratch, packaging_conf="lock-on-host-error = off\n")
             self.assertNotEqual(code, 0, out)
             self.assertIn("lock-on-host-error must be block or ask", out)
             code, out, _ = run_configure(self.configure_script(), scratch, packaging_conf="")  # no lock any more
             self.assertEqual(code, 0, out)
-            with open(policies, encoding="utf-8") as handle:
-                self.assertNotIn("3rdparty", json.load(handle)["policies"])
+            with open(policies, encoding="utf-8") as handle:  # the engine lock stays, onHostError goes
+                self.assertEqual(json.load(handle)["policies"]["3rdparty"],
+                                 {"Extensions": {"bccshield@bccshield.org": {"engine": "host"}}})
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 

@@ -215,6 +215,9 @@ class SystemInstall(unittest.TestCase):
             merged = json.load(handle)
         entry = merged["policies"]["ExtensionSettings"].pop(EXTENSION_ID)
         self.assertEqual(entry, {"installation_mode": "force_installed", "install_url": "file://" + XPI})
+        # The packaged host is locked in: the add-on's built-in engine never decides instead.
+        locked = merged["policies"].pop("3rdparty")
+        self.assertEqual(locked, {"Extensions": {EXTENSION_ID: {"engine": "host"}}})
         self.assertEqual(merged, OTHER_POLICIES, "the other policies changed")
 
     def check_host_through_system_manifest(self):
