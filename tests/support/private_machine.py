@@ -57,6 +57,10 @@ class PrivateMachine:
         except FileNotFoundError:
             pass
 
+    def seen(self, name):
+        """The path of machine file `name` as the host sees it."""
+        return os.path.join(CONFIG_DIR, name)
+
     def allow_environment_overrides(self, mode=0o644):
         """The root-owned host.conf that lets serve mode honour BCCSHIELD_* (replies: overridden)."""
         return self.write("host.conf", "allow-environment-overrides = true\n", mode)
@@ -135,6 +139,11 @@ class WineMachine:
         except OSError:
             shutil.copyfile(self.host, self.exe)
             os.chmod(self.exe, 0o755)
+
+    def seen(self, name):
+        """The path of machine file `name` as the host sees it: C:\\...\\policy\\name."""
+        drive_c = os.path.join(os.environ["WINEPREFIX"], "drive_c")
+        return "C:\\" + os.path.relpath(os.path.join(self.etc, name), drive_c).replace("/", "\\")
 
     write = PrivateMachine.write
     remove = PrivateMachine.remove
