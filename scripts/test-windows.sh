@@ -44,7 +44,7 @@ wine cmd /c exit </dev/null >/dev/null 2>&1
 # The host lives on C: like an installed one: its machine files (platform::machine_file) are
 # then C:\BccShield-test\policy\..., never a path of the build machine.
 HOST_DIR=$WINEPREFIX/drive_c/BccShield-test
-rm -rf "$HOST_DIR" "$WINEPREFIX/drive_c/bccshield-tests"
+rm -rf "$HOST_DIR" "$WINEPREFIX/drive_c/bccshield-tests" "$WINEPREFIX/drive_c/bccshield-machines"
 mkdir -p "$HOST_DIR"
 cp "$OUT/bccshield-host.exe" "$HOST_DIR/"
 failed=0

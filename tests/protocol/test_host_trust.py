@@ -103,8 +103,8 @@ class HostTrust(unittest.TestCase):
         cases = [(lambda path: os.chmod(path, 0o666), "writable by users other than root"),
                  (lambda path: os.chown(path, 65534, 65534), "not owned by root")]
         if WINE:
-            # Wine shows mode 0666 as an Everyone entry in the access list, but shows no Unix
-            # owner as a Windows owner: "owned by a user" has no Wine form (reported, not tested).
+            # Wine shows mode 0666 as an Everyone entry in the access list, but any uid other
+            # than its own as Anonymous Logon (server/token.c): "owned by a user" has no Wine form.
             cases = [(cases[0][0], "may be changed by users who are not administrators (S-1-1-0)")]
         for prepare, why in cases:
             with self.subTest(why=why):
