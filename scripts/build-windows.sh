@@ -266,8 +266,11 @@ build_msi() {
   local version xpi=$ROOT/build/ci/extension/bccshield.xpi
   version=$(sed -n 's/^set(BCCSHIELD_VERSION \(.*\))$/\1/p' cmake/identity.cmake)
   say "XPI (cmake --preset ci, target bccshield_xpi)"
-  [ -f build/ci/CMakeCache.txt ] || $NICE cmake --preset ci >/dev/null
-  $NICE cmake --build build/ci --target bccshield_xpi >/dev/null
+  # The ci preset builds for this machine: without the MinGW CC/CXX of toolchain_env (a fresh
+  # checkout, as in CI, configures build/ci here).
+  local native=(env -u CC -u CXX -u AR -u RANLIB)
+  [ -f build/ci/CMakeCache.txt ] || $NICE "${native[@]}" cmake --preset ci >/dev/null
+  $NICE "${native[@]}" cmake --build build/ci --target bccshield_xpi >/dev/null
   say "MSI"
   installer/windows/build-msi.sh "$OUT/bccshield-host.exe" "$xpi" "$OUT/BccShield-$version-x64.msi"
 }

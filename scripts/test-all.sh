@@ -40,6 +40,17 @@ stage "sanitizers: ASan + UBSan (build/asan)" scripts/sanitizers.sh --asan-only
 
 stage "fuzz smoke (build/fuzz)" scripts/fuzz.sh --smoke
 
+# The Windows host, cross-built and tested under Wine (HACKING.md, "Windows"): the exe and the
+# MSI, the gtest exe once, tests/protocol against the exe, then the MSI tests. The cross-built
+# dependencies are cached in build/windows/deps (a cold build takes ~5 min more); the first
+# failure fails the run (set -e).
+windows() {
+  scripts/build-windows.sh
+  scripts/test-windows.sh
+  tests/install/windows/run_msi_tests.sh
+}
+stage "Windows: build, tests under Wine, MSI tests" windows
+
 echo "== stage times"
 printf '  %s\n' "${stage_times[@]}"
 echo "== tests (ctest; its summary ends with the time per label)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests the Windows host under Wine, headless, after scripts/build-windows.sh:
 #   1. the unit tests: the gtest executable, run once (one Wine start per test would cost minutes);
-#   2. the protocol and CLI suites (tests/protocol) against bccshield-host.exe, through the
+#   2. the protocol, CLI and host-trust suites (tests/protocol) against bccshield-host.exe,
+#      each host in its own scratch install folder (private_machine.WineMachine), through the
 #      runner switch BCCSHIELD_HOST_RUNNER=wine (tests/protocol/host_process.py), the same tests
 #      as for the Linux host, with Windows paths only;
 #   3. with --bench: start to reply for 300 recipients under Wine against the Linux host.
@@ -43,7 +44,7 @@ wine cmd /c exit </dev/null >/dev/null 2>&1
 # The host lives on C: like an installed one: its machine files (platform::machine_file) are
 # then C:\BccShield-test\policy\..., never a path of the build machine.
 HOST_DIR=$WINEPREFIX/drive_c/BccShield-test
-rm -rf "$HOST_DIR" "$WINEPREFIX/drive_c/bccshield-tests"
+rm -rf "$HOST_DIR" "$WINEPREFIX/drive_c/bccshield-tests" "$WINEPREFIX/drive_c/bccshield-machines"
 mkdir -p "$HOST_DIR"
 cp "$OUT/bccshield-host.exe" "$HOST_DIR/"
 failed=0
@@ -55,10 +56,10 @@ if ! wine "$OUT/tests/bccshield_unit_tests.exe" --gtest_brief=1 </dev/null; then
 fi
 
 # --- 2. protocol and CLI suites ----------------------------------------------------------------
-say "protocol and CLI suites against bccshield-host.exe"
+say "protocol, CLI and host-trust suites against bccshield-host.exe"
 if ! (cd tests/protocol && BCCSHIELD_HOST_RUNNER=wine BCCSHIELD_HOST="$HOST_DIR/bccshield-host.exe" \
         BCCSHIELD_VECTORS="$ROOT/tests/vectors" PYTHONDONTWRITEBYTECODE=1 \
-        python3 -m unittest test_host_binary test_cli); then
+        python3 -m unittest test_host_binary test_cli test_host_trust); then
   failed=1
 fi
 

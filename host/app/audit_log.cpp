@@ -221,8 +221,12 @@ bool AuditLog::rotate_if_due(const std::string& last_line) {
   const std::string stem = utf8_of(file_.stem()) + "-" + day;
   const std::string ext = utf8_of(file_.extension());
   for (int number = 1; number <= kMaxRotatedPerDay; ++number) {
-    const fs::path target =
-        file_.parent_path() / (stem + (number > 1 ? "-" + std::to_string(number) : "") + ext);
+    // Appended piece by piece: `"-" + std::to_string(n)` trips a GCC 12 -Wrestrict false
+    // positive in the MinGW build (GCC bug 105329).
+    std::string name = stem;
+    if (number > 1) name.append("-").append(std::to_string(number));
+    name.append(ext);
+    const fs::path target = file_.parent_path() / name;
     if (fs::exists(fs::symlink_status(target, ec))) continue;
     fs::rename(file_, target, ec);
     if (ec) {

@@ -18,8 +18,10 @@
 #include <shlobj.h>
 
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <cwchar>
 #include <memory>
 
 #include "bccshield/identity.hpp"
@@ -299,6 +301,28 @@ std::optional<std::string> environment(const char* name) {
   return to_utf8(value);
 }
 
+std::vector<std::string> environment_names(std::string_view prefix) {
+  std::vector<std::string> names;
+  wchar_t* block = GetEnvironmentStringsW();
+  if (block == nullptr) return names;
+  // "NAME=value\0NAME=value\0\0"; entries whose name starts with '=' (the per-drive current
+  // folders, "=C:=C:\\...") are no variables.
+  for (const wchar_t* entry = block; *entry != L'\0'; entry += std::wcslen(entry) + 1) {
+    const std::wstring_view variable(entry);
+    const auto equals = variable.find(L'=', 1);
+    if (variable.front() == L'=' || equals == std::wstring_view::npos) continue;
+    std::string name = to_utf8(variable.substr(0, equals));
+    if (name.starts_with(prefix)) names.push_back(std::move(name));
+  }
+  FreeEnvironmentStringsW(block);
+  return names;
+}
+
+void unset_environment(const std::string& name) {
+  // The Win32 environment is the one environment() reads (GetEnvironmentVariableW).
+  SetEnvironmentVariableW(to_wide(name).c_str(), nullptr);
+}
+
 std::optional<fs::path> executable_path() {
   std::wstring buffer(MAX_PATH, L'\0');
   for (;;) {
@@ -379,6 +403,109 @@ bool append_to_file(const fs::path& file, std::string_view bytes, std::string& e
     return false;
   }
   return true;
+}
+
+namespace {
+// A name no other process can guess in advance for the temporary of replace_file_atomically.
+std::wstring random_suffix() {
+  static std::atomic<unsigned> counter{0};
+  LARGE_INTEGER ticks{};
+  QueryPerformanceCounter(&ticks);
+  return L"." + std::to_wstring(GetCurrentProcessId()) + L"-" +
+         std::to_wstring(static_cast<unsigned long long>(ticks.QuadPart)) + L"-" +
+         std::to_wstring(counter.fetch_add(1));
+}
+}  // namespace
+
+bool replace_file_atomically(const fs::path& file, std::string_view bytes, fs::perms new_mode,
+                             std::string& error) {
+  // Windows has no mode bits: the replaced file's access list is copied onto the temporary (as
+  // fchmod/fchown do on POSIX); a new file is owner-only when `new_mode` is, else it inherits
+  // the folder's list.
+  const DWORD attributes = GetFileAttributesW(file.c_str());
+  const bool exists = attributes != INVALID_FILE_ATTRIBUTES;
+  if (exists && (attributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY)) != 0) {
+    error = shown(file) + " is not a regular file (a link?): refusing to replace it";
+    return false;
+  }
+  PACL old_dacl = nullptr;
+  PSECURITY_DESCRIPTOR old_descriptor = nullptr;
+  if (exists &&
+      GetNamedSecurityInfoW(file.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr,
+                            nullptr, &old_dacl, nullptr, &old_descriptor) != ERROR_SUCCESS) {
+    error = "cannot read the access list of " + shown(file);
+    return false;
+  }
+  const std::unique_ptr<void, LocalFreer> old_security(old_descriptor);
+  OwnerOnly security;
+  const fs::path temporary = file.wstring() + random_suffix();
+  // CREATE_NEW: never opens an existing file or a link planted at that name.
+  Handle handle =
+      open_handle(CreateFileW(temporary.c_str(), GENERIC_WRITE | READ_CONTROL | WRITE_DAC, 0,
+                              !exists && owner_only(new_mode) ? security.get() : nullptr,
+                              CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr));
+  if (!handle) {
+    error = "cannot create a temporary file next to " + shown(file) + ": " + system_error();
+    return false;
+  }
+  bool ok = true;
+  if (old_dacl != nullptr) {
+    ok = SetSecurityInfo(handle.get(), SE_FILE_OBJECT,
+                         DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, nullptr,
+                         nullptr, old_dacl, nullptr) == ERROR_SUCCESS;
+  }
+  DWORD written = 0;
+  ok = ok &&
+       WriteFile(handle.get(), bytes.data(), static_cast<DWORD>(bytes.size()), &written, nullptr) !=
+           0 &&
+       written == bytes.size() && FlushFileBuffers(handle.get()) != 0;
+  handle.reset();
+  // MOVEFILE_WRITE_THROUGH: returns once the rename is on disk (the folder flush of POSIX).
+  ok = ok && MoveFileExW(temporary.c_str(), file.c_str(),
+                         MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) != 0;
+  if (!ok) {
+    error = "cannot replace " + shown(file) + ": " + system_error();
+    DeleteFileW(temporary.c_str());
+  }
+  return ok;
+}
+
+std::optional<FolderLock> FolderLock::acquire(const fs::path& folder, std::string& error) {
+  // Windows cannot lock a folder: a file inside it is locked instead (LockFileEx, exclusive,
+  // blocking), left in place so every process opens the same file.
+  OwnerOnly security;
+  const fs::path lock_file = folder / L".bccshield.lock";
+  HANDLE handle =
+      CreateFileW(lock_file.c_str(), GENERIC_READ | GENERIC_WRITE,
+                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, security.get(),
+                  OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+  if (handle == INVALID_HANDLE_VALUE) {
+    error = "cannot open " + shown(lock_file) + " to lock " + shown(folder) + ": " + system_error();
+    return std::nullopt;
+  }
+  OVERLAPPED whole{};
+  if (!LockFileEx(handle, LOCKFILE_EXCLUSIVE_LOCK, 0, MAXDWORD, MAXDWORD, &whole)) {
+    error = "cannot lock " + shown(folder) + ": " + system_error();
+    CloseHandle(handle);
+    return std::nullopt;
+  }
+  return FolderLock(reinterpret_cast<std::intptr_t>(handle));
+}
+
+FolderLock::FolderLock(FolderLock&& other) noexcept : handle_(other.handle_) { other.handle_ = -1; }
+
+FolderLock& FolderLock::operator=(FolderLock&& other) noexcept {
+  if (this != &other) {
+    if (handle_ != -1) CloseHandle(reinterpret_cast<HANDLE>(handle_));
+    handle_ = other.handle_;
+    other.handle_ = -1;
+  }
+  return *this;
+}
+
+FolderLock::~FolderLock() {
+  // -1 is INVALID_HANDLE_VALUE; closing the handle releases the lock.
+  if (handle_ != -1) CloseHandle(reinterpret_cast<HANDLE>(handle_));
 }
 
 // --- per-user locations ----------------------------------------------------------------------

@@ -106,7 +106,15 @@ def run_host(stdin_bytes, args=None, env=None, timeout=60, machine=None):
     environment = {"PATH": "/usr/bin:/bin", "HOME": scratch}
     environment.update(env or {})
     args = args if args is not None else [host_path("/tmp/org.bccshield.host.json"), "bccshield@bccshield.org"]
+    audit_log = os.path.join(scratch, ".local", "state", "bccshield", "audit.jsonl")
+    if WINE:
+        # Windows ignores HOME: the per-user log is %LOCALAPPDATA%\BccShield of the prefix's user,
+        # shared by every run, so it is emptied first (the tests run one host at a time).
+        audit_log = os.path.join(_DRIVE_C, "users", os.environ.get("USER", "root"), "AppData", "Local",
+                                 "BccShield", "audit.jsonl")
+        if os.path.exists(audit_log):
+            os.remove(audit_log)
     proc = subprocess.run(machine.command(host_command(args)), input=stdin_bytes, capture_output=True,
                           timeout=timeout, env=host_env(environment))
     return HostRun(proc.returncode, unframe_all(proc.stdout), proc.stderr.decode("utf-8", "replace"),
-                   os.path.join(scratch, ".local", "state", "bccshield", "audit.jsonl"), proc.stdout)
+                   audit_log, proc.stdout)

@@ -57,6 +57,10 @@ class PrivateMachine:
         except FileNotFoundError:
             pass
 
+    def seen(self, name):
+        """The path of machine file `name` as the host sees it."""
+        return os.path.join(CONFIG_DIR, name)
+
     def allow_environment_overrides(self, mode=0o644):
         """The root-owned host.conf that lets serve mode honour BCCSHIELD_* (replies: overridden)."""
         return self.write("host.conf", "allow-environment-overrides = true\n", mode)
@@ -102,6 +106,61 @@ class PrivateMachine:
 
     def cleanup(self):
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class WineMachine:
+    """The same switch for bccshield-host.exe under Wine (BCCSHIELD_HOST_RUNNER=wine). Windows
+    reads the machine files from `<exe folder>\\policy\\` (platform_win32.cpp, machine_file),
+    so a machine is a scratch install folder inside the Wine prefix: a link to (or copy of) the
+    exe and its policy folder. `command` runs that exe instead of $BCCSHIELD_HOST. Wine keeps
+    the Unix owner and mode as the Windows owner and access list, so files written here as
+    root, 0644 in 0755 folders, are administrators-only for platform::admin_only as on Linux."""
+
+    def __init__(self, root=None):
+        drive_c = os.path.join(os.environ["WINEPREFIX"], "drive_c")
+        if root is None or not os.path.abspath(root).startswith(drive_c + os.sep):
+            base = os.path.join(drive_c, "bccshield-machines")
+            os.makedirs(base, exist_ok=True)
+            os.chmod(base, 0o755)
+            root = tempfile.mkdtemp(prefix="bccshield-machine-", dir=base)
+        self.root = root
+        os.makedirs(self.root, exist_ok=True)
+        os.chmod(self.root, 0o755)
+        self.host = os.environ["BCCSHIELD_HOST"]
+        install = os.path.join(self.root, "BccShield")
+        self.etc = os.path.join(install, "policy")
+        self.state = self.etc  # Windows keeps every machine file in the policy folder
+        os.makedirs(self.etc, exist_ok=True)
+        for folder in (install, self.etc):
+            os.chmod(folder, 0o755)
+        self.exe = os.path.join(install, os.path.basename(self.host))
+        try:
+            os.link(self.host, self.exe)  # a hard link: the exe's own path is inside this folder
+        except OSError:
+            shutil.copyfile(self.host, self.exe)
+            os.chmod(self.exe, 0o755)
+
+    def seen(self, name):
+        """The path of machine file `name` as the host sees it: C:\\...\\policy\\name."""
+        drive_c = os.path.join(os.environ["WINEPREFIX"], "drive_c")
+        return "C:\\" + os.path.relpath(os.path.join(self.etc, name), drive_c).replace("/", "\\")
+
+    write = PrivateMachine.write
+    remove = PrivateMachine.remove
+    allow_environment_overrides = PrivateMachine.allow_environment_overrides
+
+    def command(self, args, binds=None):
+        """`args` (["wine", $BCCSHIELD_HOST, ...]) with this machine's exe in the host's place."""
+        if binds:
+            raise RuntimeError("extra folders (binds) have no Windows form in WineMachine")
+        return [self.exe if arg == self.host else arg for arg in args]
+
+    def cleanup(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+if os.environ.get("BCCSHIELD_HOST_RUNNER", "") == "wine":
+    PrivateMachine = WineMachine  # noqa: F811  (every test gets the machine its host reads)
 
 
 def without_overrides(env):

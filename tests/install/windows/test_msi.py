@@ -302,8 +302,10 @@ class MsiUnderWine(unittest.TestCase):
         self.install(POLICYKEY=POLICY_KEY, POLICYFILE=self.stage_policy(b'{"version": 1}\n'))
         try:
             reply = self.launch_like_thunderbird({"protocolVersion": 2, "id": 3, "type": "hello"})[3]
-            # policy.pub is installed, the policy is not signed.
-            self.assertEqual(reply["policy"]["status"], "error", reply)
+            # policy.pub is installed, the policy is not signed: the strict state (PROTOCOL.md,
+            # `status`), every rule blocks.
+            self.assertEqual(reply["policy"]["status"], "strict", reply)
+            self.assertEqual(reply["policy"]["strictestAction"], "block", reply)
             self.assertEqual(reply["policy"]["error"]["code"], 303, reply)
             # ... because the signature is missing, not because the key file is unreadable.
             self.assertIn("not signed", reply["policy"]["error"]["message"], reply)
