@@ -172,17 +172,13 @@ int status() {
   return refused ? exit_flagged : exit_ok;
 }
 
-// Writes `text` beside `target` and renames it into place: a host starting meanwhile reads the
-// old file or the new one, never half of one.
+// Writes `text` over `target` the one safe way (platform::replace_file_atomically: a random
+// temporary in the same folder, a link at `target` refused, flushed, renamed): a host starting
+// meanwhile reads the old file or the new one, and nothing planted beside it is followed.
 bool replace_file(const fs::path& target, const std::string& text, std::string& error) {
-  const fs::path next = path_from_utf8(utf8_of(target) + ".new");
   const auto mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                     fs::perms::others_read;
-  if (!write_file(next, text, mode, IfExists::Replace, error)) return false;
-  std::error_code ec;
-  fs::rename(next, target, ec);
-  if (ec) error = "cannot rename " + utf8_of(next) + " to " + utf8_of(target) + ": " + ec.message();
-  return !ec;
+  return platform::replace_file_atomically(target, text, mode, error);
 }
 
 // policy install POLICY [SIG]: the one admin step that records the highest accepted serial

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "file_util.hpp"
+#include "platform.hpp"
 
 namespace bccshield {
 
@@ -47,7 +48,9 @@ bool record_serial(const fs::path& file, std::int64_t serial, std::string& error
   }
   const auto mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                     fs::perms::others_read;
-  return write_file(file, std::to_string(serial) + "\n", mode, IfExists::Replace, error);
+  // Never a plain truncating write: a link planted at the record would make root overwrite its
+  // target.
+  return platform::replace_file_atomically(file, std::to_string(serial) + "\n", mode, error);
 }
 
 }  // namespace bccshield

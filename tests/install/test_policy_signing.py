@@ -217,6 +217,23 @@ class PolicySigning(unittest.TestCase):
         self.assertEqual(code, 1)
         self.assertIn("is not signed", err)
 
+    def test_policy_install_follows_no_planted_link(self):
+        # Links at the old fixed temporary name and at the serial record, aimed at a victim file:
+        # install (as root) must neither write through them nor leave the victim changed.
+        victim = self.s.write("victim.txt", "keep me\n")
+        os.symlink(victim, os.path.join(self.machine.etc, "policy.json.new"))
+        os.makedirs(self.machine.state, exist_ok=True)
+        os.symlink(victim, os.path.join(self.machine.state, "policy-serial"))
+        staged = self.s.write("staged/policy.json", json.dumps({**POLICY, "serial": 9}) + "\n")
+        self.assertEqual(self.s.host("policy", "sign", "--secret-key", self.s.path("it.key"), staged)[0], 0)
+        code, _, err = self.s.host("policy", "install", staged, in_machine=True)
+        self.assertEqual(code, 1, "a link at the serial record is refused")
+        self.assertIn("policy-serial", err)
+        with open(victim, encoding="utf-8") as handle:
+            self.assertEqual(handle.read(), "keep me\n")
+        with open(self.real_policy, "rb") as a, open(staged, "rb") as b:
+            self.assertEqual(a.read(), b.read(), "the policy itself went in through its own temporary")
+
     def test_policy_install_needs_root(self):
         if os.geteuid() != 0:
             self.skipTest("needs root to drop to another user")  # CI runs as root
