@@ -388,8 +388,8 @@ class AuditChain(unittest.TestCase):
             proc.stdin.write(frame(check_request(PEOPLE, sender=SENDER, request_id=i)))
             proc.stdin.write(frame(host_error_report(("host-error-send", "timeout", i))))
         for proc in procs:
-            proc.communicate(timeout=120)
-            assert proc.returncode == 0
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err.decode("utf-8", "replace")
         with open(cls.s.path("audit.jsonl"), "rb") as handle:
             cls.lines = handle.read().splitlines(keepends=True)
 

@@ -72,11 +72,13 @@ class PrivateMachine:
             base = os.path.dirname(mounted)
             while not os.path.isdir(base):
                 base = os.path.dirname(base)
-            upper = os.path.join(self.root, "overlay-" + name, "upper")
-            work = os.path.join(self.root, "overlay-" + name, "work")
-            os.makedirs(os.path.join(upper, os.path.relpath(mounted, base)), exist_ok=True)
-            os.makedirs(work, exist_ok=True)
-            os.chmod(upper, os.stat(base).st_mode & 0o7777)
+            # One upper and work folder per command: overlayfs refuses a work folder another
+            # mount is using, and tests start several hosts of one machine at once.
+            variable = "overlay_" + name.replace("-", "_")
+            steps.append(f"{variable}=$(mktemp -d {shlex.quote(os.path.join(self.root, 'overlay-' + name))}.XXXXXX)")
+            upper, work = f"${variable}/upper", f"${variable}/work"
+            steps.append(f"mkdir -p {upper}/{shlex.quote(os.path.relpath(mounted, base))} {work}")
+            steps.append(f"chmod {os.stat(base).st_mode & 0o7777:o} {upper}")
             kept = []
             for index, point in enumerate(_submounts(base)):
                 keep = os.path.join(self.root, f"keep-{name}-{index}")
