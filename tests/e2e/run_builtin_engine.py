@@ -15,7 +15,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -23,7 +22,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bccshield_e2e import actions  # noqa: E402
 from bccshield_e2e.mailbox import address_of, private_people  # noqa: E402
 from bccshield_e2e.thunderbird import EXTENSION_ID, SENDER_EMAIL, Thunderbird  # noqa: E402
-from run_e2e import ADDRESS, check, header_addresses, reset, sent_raw  # noqa: E402
+from bccshield_e2e.scenarios import exit_code, print_summary, run_scenarios, select, setup_failed  # noqa: E402
+from run_e2e import check, header_addresses, sent_raw  # noqa: E402
 
 # Short, so the MV3 background really is suspended between scenarios. Gecko suspends an idle
 # event page after extensions.background.idle.timeout ms (default 30000): gecko-dev
@@ -335,7 +335,7 @@ def main():
     os.makedirs(args.artifacts, exist_ok=True)
     results, timings = [], []
     for locale, policies, scenarios in GROUPS:
-        selected = [(n, f) for n, f in scenarios if not args.only or n in args.only]
+        selected = select(scenarios, args.only)
         if not selected:
             continue
         print(f"== Thunderbird ({locale}, no native host{', enterprise policy' if policies else ''}) ==", flush=True)
@@ -348,46 +348,25 @@ def main():
                 print(f"   started in {time.monotonic() - started:.1f} s", flush=True)
                 check(not os.path.exists(tb.host_manifest_path), "a host manifest exists")
                 ctx = Context(tb, args.artifacts)
-                for name, function in selected:
-                    began = time.monotonic()
-                    title = function.__doc__.strip().splitlines()[0]
-                    try:
-                        function(ctx)
-                        status, detail = "PASS", ""
-                    except Exception as error:  # noqa: BLE001 - report every scenario
-                        status, detail = "FAIL", f"{type(error).__name__}: {error}"
-                        traceback.print_exc()
-                        try:
-                            actions.screenshot_popup(tb, os.path.join(args.artifacts, f"failure-{name}.png"))
-                        except Exception:  # noqa: BLE001
-                            pass
-                    finally:
-                        reset(tb)
-                    results.append((name, title, status, detail))
-                    print(f"[{status}] {name}: {title} ({time.monotonic() - began:.1f} s) {detail}", flush=True)
-                    if name == "a1" and getattr(ctx, "first_check", None):
-                        first = ctx.first_check
-                        timings.append({"case": "first check after Thunderbird started, 30 recipients",
-                                        "recipients": 30, "decisionMs": first["decisionMs"],
-                                        "engineMs": (first.get("timing") or {}).get("hostMs"),
-                                        "sendToPopupMs": first["sendToPopupMs"]})
+                run_scenarios(tb, ctx, selected, args.artifacts, results)
+                if getattr(ctx, "first_check", None):  # set by scenario a1
+                    first = ctx.first_check
+                    timings.append({"case": "first check after Thunderbird started, 30 recipients",
+                                    "recipients": 30, "decisionMs": first["decisionMs"],
+                                    "engineMs": (first.get("timing") or {}).get("hostMs"),
+                                    "sendToPopupMs": first["sendToPopupMs"]})
                 timings.extend(ctx.timings)
         except Exception as error:  # noqa: BLE001 - Thunderbird itself failed
-            traceback.print_exc()
-            for name, function in selected:
-                if name not in {r[0] for r in results}:
-                    results.append((name, function.__doc__.strip().splitlines()[0], "FAIL", f"setup: {error}"))
+            setup_failed(selected, results, error)
     sizes = xpi_sizes(args.xpi)
     with open(os.path.join(args.artifacts, "timings.json"), "w", encoding="utf-8") as handle:
         json.dump({"measuredAt": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "builtinEngine": timings, "sizes": sizes},
                   handle, indent=1)
-    print("\n== Summary ==")
-    for name, title, status, detail in results:
-        print(f"  {status}  {name:4} {title}" + (f"  -- {detail}" if detail else ""))
+    print_summary(results)
     for record in timings:
         print(f"  {record['case']}: Send -> decision {record['decisionMs']:.1f} ms")
     print(f"  XPI: {sizes['xpiZipped']} bytes zipped, {sizes['xpiRaw']} bytes raw; engine {sizes['engineFiles']}")
-    return 1 if not results or any(r[2] != "PASS" for r in results) else 0
+    return exit_code(results)
 
 
 if __name__ == "__main__":

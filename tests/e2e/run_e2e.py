@@ -16,13 +16,14 @@ import re
 import signal
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bccshield_e2e import actions  # noqa: E402
 from bccshield_e2e.mailbox import (address_of, add_received_message, create_mailing_list,  # noqa: E402
                                    open_reply_all, private_people)
+from bccshield_e2e.scenarios import (exit_code, print_summary, reset, run_scenarios, select,  # noqa: E402
+                                     setup_failed, write_results)
 from bccshield_e2e.thunderbird import SENDER_EMAIL, SENDER_NAME, Thunderbird  # noqa: E402
 
 SENDER = f"{SENDER_NAME} <{SENDER_EMAIL}>"
@@ -478,7 +479,7 @@ MANAGED_POLICIES = {"3rdparty": {"Extensions": {"bccshield@bccshield.org": {"onH
 
 
 def run_group(args, locale, scenarios, results, timings, enterprise_policies=None):
-    selected = [(n, f) for n, f in scenarios if not args.only or n in args.only]
+    selected = select(scenarios, args.only)
     if not selected:
         return
     print(f"== Thunderbird ({locale}{', enterprise policy' if enterprise_policies else ''}) ==", flush=True)
@@ -489,23 +490,7 @@ def run_group(args, locale, scenarios, results, timings, enterprise_policies=Non
                          enterprise_policies=enterprise_policies) as tb:
             print(f"   started in {time.monotonic() - started:.1f} s (profile and HOME under {tb.root})", flush=True)
             ctx = Context(tb, args.artifacts)
-            for name, function in selected:
-                began = time.monotonic()
-                try:
-                    function(ctx)
-                    status, detail = "PASS", ""
-                except Exception as error:  # noqa: BLE001 - report every scenario
-                    status, detail = "FAIL", f"{type(error).__name__}: {error}"
-                    traceback.print_exc()
-                    try:
-                        actions.screenshot_popup(tb, os.path.join(args.artifacts, f"failure-{name}.png"))
-                    except Exception:  # noqa: BLE001
-                        pass
-                finally:
-                    reset(tb)
-                results.append((name, function.__doc__.strip().splitlines()[0], status, detail))
-                print(f"[{status}] {name}: {function.__doc__.strip().splitlines()[0]} "
-                      f"({time.monotonic() - began:.1f} s) {detail}", flush=True)
+            run_scenarios(tb, ctx, selected, args.artifacts, results)
             timings.extend(ctx.timings)
             sink_dir = os.path.join(args.artifacts, f"sink-{locale}")
             os.makedirs(sink_dir, exist_ok=True)
@@ -516,26 +501,7 @@ def run_group(args, locale, scenarios, results, timings, enterprise_policies=Non
                 with open(target.replace(".eml", ".envelope.json"), "w", encoding="utf-8") as handle:
                     json.dump({k: v for k, v in message.items() if k != "message"}, handle, indent=1)
     except Exception as error:  # noqa: BLE001 - Thunderbird itself failed
-        traceback.print_exc()
-        for name, function in selected:
-            if name not in {r[0] for r in results}:
-                results.append((name, function.__doc__.strip().splitlines()[0], "FAIL", f"setup: {error}"))
-
-
-def reset(tb):
-    """Close popups and compose windows a scenario may have left behind."""
-    try:
-        tb.js("""
-const [resolve] = arguments;
-for (const w of [...Services.wm.getEnumerator("mail:extensionPopup")]) w.close();
-for (const w of [...Services.wm.getEnumerator("msgcompose")]) {
-  try { w.gContentChanged = false; w.gMsgCompose.bodyModified = false; } catch (e) {}
-  w.close();
-}
-setTimeout(() => resolve(true), 300);
-""")
-    except Exception:  # noqa: BLE001
-        pass
+        setup_failed(selected, results, error)
 
 
 def main():
@@ -561,16 +527,12 @@ def main():
     run_group(args, "en-US", MANAGED, results, timings, enterprise_policies=MANAGED_POLICIES)
     with open(os.path.join(args.artifacts, "timings.json"), "w", encoding="utf-8") as handle:
         json.dump({"measuredAt": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "sendToDecision": timings}, handle, indent=1)
-    with open(os.path.join(args.artifacts, "results.json"), "w", encoding="utf-8") as handle:
-        json.dump([dict(zip(("scenario", "title", "status", "detail"), r)) for r in results], handle, indent=1)
-    print(f"\n== Summary ({time.monotonic() - began:.0f} s; artefacts in {args.artifacts}) ==")
-    for name, title, status, detail in results:
-        print(f"  {status}  {name:8} {title}" + (f"  -- {detail}" if detail else ""))
+    write_results(args.artifacts, results)
+    print_summary(results, f"== Summary ({time.monotonic() - began:.0f} s; artefacts in {args.artifacts}) ==")
     for record in timings:
         print(f"  Send -> decision, {record['recipients']:>5} recipients: {record['decisionMs']} ms "
               f"(host round trip {record['hostMs']} ms; popup shown after {record['sendToPopupMs']} ms)")
-    failed = [r for r in results if r[2] != "PASS"]
-    return 1 if failed or not results else 0
+    return exit_code(results)
 
 
 if __name__ == "__main__":

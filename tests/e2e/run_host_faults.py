@@ -17,16 +17,16 @@ import os
 import signal
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bccshield_e2e import actions  # noqa: E402
 from bccshield_e2e.faults import FaultHosts  # noqa: E402
 from bccshield_e2e.mailbox import address_of, private_people  # noqa: E402
+from bccshield_e2e.scenarios import exit_code, print_summary, run_scenarios, select, setup_failed, write_results  # noqa: E402
 from bccshield_e2e.thunderbird import SENDER_EMAIL, Thunderbird  # noqa: E402
 from run_e2e import (IDLE_TIMEOUT_MS, OPTIONS_STATE, cancel_and_check_draft, check,  # noqa: E402
-                     header_addresses, reset, send_and_wait_popup, sent_raw, set_on_host_error)
+                     header_addresses, send_and_wait_popup, sent_raw, set_on_host_error)
 
 # Short enough that the hang scenario does not wait 8 s; the real host is never checked with it.
 SHORT_TIMEOUT_MS = 2000
@@ -298,7 +298,7 @@ def main():
     args.host = os.path.abspath(args.host)
     args.artifacts = os.path.abspath(args.artifacts)
     os.makedirs(args.artifacts, exist_ok=True)
-    selected = [(n, f) for n, f in SCENARIOS if not args.only or n in args.only or n == "timeout"]
+    selected = select(SCENARIOS, args.only, always=("timeout",))
     results = []
     began = time.monotonic()
     faults = None
@@ -309,24 +309,7 @@ def main():
             faults = FaultHosts(tb, tb.root)
             ctx = Context(tb, args.artifacts, faults)
             try:
-                for name, function in selected:
-                    started = time.monotonic()
-                    title = function.__doc__.strip().splitlines()[0]
-                    try:
-                        function(ctx)
-                        status, detail = "PASS", ""
-                    except Exception as error:  # noqa: BLE001 - report every scenario
-                        status, detail = "FAIL", f"{type(error).__name__}: {error}"
-                        traceback.print_exc()
-                        try:
-                            actions.screenshot_popup(tb, os.path.join(args.artifacts, f"failure-{name}.png"))
-                        except Exception:  # noqa: BLE001
-                            pass
-                    finally:
-                        faults.restore()
-                        reset(tb)
-                    results.append((name, title, status, detail))
-                    print(f"[{status}] {name}: {title} ({time.monotonic() - started:.1f} s) {detail}", flush=True)
+                run_scenarios(tb, ctx, selected, args.artifacts, results, after_each=faults.restore)
                 sink_dir = os.path.join(args.artifacts, "sink")
                 os.makedirs(sink_dir, exist_ok=True)
                 for message in tb.sink.messages:
@@ -336,20 +319,13 @@ def main():
             finally:
                 faults.kill_leftovers()
     except Exception as error:  # noqa: BLE001 - Thunderbird itself failed
-        traceback.print_exc()
-        for name, function in selected:
-            if name not in {r[0] for r in results}:
-                results.append((name, function.__doc__.strip().splitlines()[0], "FAIL", f"setup: {error}"))
+        setup_failed(selected, results, error)
     finally:
         if faults:
             faults.kill_leftovers()
-    with open(os.path.join(args.artifacts, "results.json"), "w", encoding="utf-8") as handle:
-        json.dump([dict(zip(("scenario", "title", "status", "detail"), r)) for r in results], handle, indent=1)
-    print(f"\n== Summary ({time.monotonic() - began:.0f} s; artefacts in {args.artifacts}) ==")
-    for name, title, status, detail in results:
-        print(f"  {status}  {name:18} {title}" + (f"  -- {detail}" if detail else ""))
-    failed = [r for r in results if r[2] != "PASS"]
-    return 1 if failed or not results else 0
+    write_results(args.artifacts, results)
+    print_summary(results, f"== Summary ({time.monotonic() - began:.0f} s; artefacts in {args.artifacts}) ==")
+    return exit_code(results)
 
 
 if __name__ == "__main__":

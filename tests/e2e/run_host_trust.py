@@ -29,15 +29,15 @@ import os
 import signal
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bccshield_e2e import actions  # noqa: E402
 from bccshield_e2e.faults import FaultHosts  # noqa: E402
 from bccshield_e2e.mailbox import private_people  # noqa: E402
+from bccshield_e2e.scenarios import exit_code, print_summary, run_scenarios, select, setup_failed  # noqa: E402
 from bccshield_e2e.thunderbird import EXTENSION_ID, Thunderbird  # noqa: E402
-from run_e2e import IDLE_TIMEOUT_MS, check, reset, send_and_wait_popup  # noqa: E402
+from run_e2e import IDLE_TIMEOUT_MS, check, send_and_wait_popup  # noqa: E402
 from run_host_faults import Context, check_fault_ran, use_fault_host  # noqa: E402
 
 # A key id no test host has: the reply's policy.keyId (null: unsigned) never matches it.
@@ -297,7 +297,7 @@ def main():
     os.makedirs(args.artifacts, exist_ok=True)
     results = []
     for locale, policies, scenarios in GROUPS:
-        selected = [(n, f) for n, f in scenarios if not args.only or n in args.only]
+        selected = select(scenarios, args.only)
         if not selected:
             continue
         print(f"== Thunderbird ({locale}{', enterprise policy' if policies else ''}) ==", flush=True)
@@ -306,31 +306,11 @@ def main():
                              prefs={"extensions.background.idle.timeout": IDLE_TIMEOUT_MS},
                              enterprise_policies=policies) as tb:
                 ctx = Context(tb, args.artifacts, FaultHosts(tb, tb.root))
-                for name, function in selected:
-                    title = function.__doc__.strip().splitlines()[0]
-                    try:
-                        function(ctx)
-                        status, detail = "PASS", ""
-                    except Exception as error:  # noqa: BLE001 - report every scenario
-                        status, detail = "FAIL", f"{type(error).__name__}: {error}"
-                        traceback.print_exc()
-                        try:
-                            actions.screenshot_popup(tb, os.path.join(args.artifacts, f"failure-{name}.png"))
-                        except Exception:  # noqa: BLE001
-                            pass
-                    finally:
-                        reset(tb)
-                    results.append((name, title, status, detail))
-                    print(f"[{status}] {name}: {title} {detail}", flush=True)
+                run_scenarios(tb, ctx, selected, args.artifacts, results)
         except Exception as error:  # noqa: BLE001 - Thunderbird itself failed
-            traceback.print_exc()
-            for name, function in selected:
-                if name not in {r[0] for r in results}:
-                    results.append((name, function.__doc__.strip().splitlines()[0], "FAIL", f"setup: {error}"))
-    print("\n== Summary ==")
-    for name, title, status, detail in results:
-        print(f"  {status}  {name:20} {title}" + (f"  -- {detail}" if detail else ""))
-    return 1 if not results or any(r[2] != "PASS" for r in results) else 0
+            setup_failed(selected, results, error)
+    print_summary(results)
+    return exit_code(results)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -25,7 +24,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bccshield_e2e import actions  # noqa: E402
 from bccshield_e2e.mailbox import address_of, private_people  # noqa: E402
 from bccshield_e2e.thunderbird import SENDER_EMAIL, Thunderbird  # noqa: E402
-from run_e2e import IDLE_TIMEOUT_MS, check, header_addresses, reset, sent_raw  # noqa: E402
+from bccshield_e2e.scenarios import exit_code, print_summary, run_scenarios, select, setup_failed, write_results  # noqa: E402
+from run_e2e import IDLE_TIMEOUT_MS, check, header_addresses, sent_raw  # noqa: E402
 
 LIMIT = 100
 ATTACHMENT_BYTES = 100 * 1024
@@ -308,7 +308,7 @@ FRENCH = [("bulk-fr", scenario_bulk), ("refused-fr", scenario_refused)]
 
 
 def run_group(args, locale, scenarios, results):
-    selected = [(n, f) for n, f in scenarios if not args.only or n in args.only]
+    selected = select(scenarios, args.only)
     if not selected:
         return
     print(f"== Thunderbird ({locale}) ==", flush=True)
@@ -316,30 +316,14 @@ def run_group(args, locale, scenarios, results):
         with Thunderbird(args.host, args.xpi, args.artifacts, locale=locale, headless=args.headless,
                          prefs={"extensions.background.idle.timeout": IDLE_TIMEOUT_MS}) as tb:
             ctx = Context(tb, args.artifacts, locale)
-            for name, function in selected:
-                began = time.monotonic()
-                try:
-                    function(ctx)
-                    status, detail = "PASS", ""
-                except Exception as error:  # noqa: BLE001 - report every scenario
-                    status, detail = "FAIL", f"{type(error).__name__}: {error}"
-                    traceback.print_exc()
-                    try:
-                        actions.screenshot_popup(tb, os.path.join(args.artifacts, f"failure-{name}.png"))
-                    except Exception:  # noqa: BLE001
-                        pass
-                finally:
-                    tb.sink.refuse_transaction = None
-                    tb.set_policy({})
-                    reset(tb)
-                title = function.__doc__.strip().splitlines()[0]
-                results.append((name, title, status, detail))
-                print(f"[{status}] {name}: {title} ({time.monotonic() - began:.1f} s) {detail}", flush=True)
+
+            def undo_scenario():
+                tb.sink.refuse_transaction = None
+                tb.set_policy({})
+
+            run_scenarios(tb, ctx, selected, args.artifacts, results, after_each=undo_scenario)
     except Exception as error:  # noqa: BLE001 - Thunderbird itself failed
-        traceback.print_exc()
-        for name, function in selected:
-            if name not in {r[0] for r in results}:
-                results.append((name, function.__doc__.strip().splitlines()[0], "FAIL", f"setup: {error}"))
+        setup_failed(selected, results, error)
 
 
 def main():
@@ -355,12 +339,9 @@ def main():
     results = []
     run_group(args, "en-US", ENGLISH, results)
     run_group(args, "fr", FRENCH, results)
-    with open(os.path.join(args.artifacts, "results.json"), "w", encoding="utf-8") as handle:
-        json.dump([dict(zip(("scenario", "title", "status", "detail"), r)) for r in results], handle, indent=1)
-    print("\n== Summary ==")
-    for name, title, status, detail in results:
-        print(f"  {status}  {name:10} {title}" + (f"  -- {detail}" if detail else ""))
-    return 1 if not results or any(r[2] != "PASS" for r in results) else 0
+    write_results(args.artifacts, results)
+    print_summary(results)
+    return exit_code(results)
 
 
 if __name__ == "__main__":
