@@ -55,10 +55,12 @@ void PseudonymHasher::append_hash(std::string& out, std::string_view text) const
   sodium_memzero(&state, sizeof state);
   // Not sodium_bin2hex (constant-time, 10x slower): a pseudonym is written to disk anyway.
   constexpr std::string_view kDigits = "0123456789abcdef";
-  for (const unsigned char byte : digest) {
-    out += kDigits[byte >> 4U];
-    out += kDigits[byte & 0x0FU];
+  std::array<char, 2 * audit_hash_bytes> hex{};
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    hex[2 * i] = kDigits[digest[i] >> 4U];
+    hex[2 * i + 1] = kDigits[digest[i] & 0x0FU];
   }
+  out.append(hex.data(), hex.size());
 }
 
 std::string PseudonymHasher::hash(std::string_view text) const {

@@ -313,19 +313,22 @@ TEST_F(AuditLogFile, EveryLineStartsWithItsTimeAndChainsToTheLastOne) {
   EXPECT_EQ(names(), std::vector<std::string>{"audit.jsonl"}) << "today's log is not rotated";
 }
 
-TEST_F(AuditLogFile, TodaysLogWithHugeLinesIsAppendedToAsIs) {
-  // A first line of today with 2 MB after its time: were it parsed, it would fail (not JSON)
-  // and the log would be rotated; only its start counts.
+TEST_F(AuditLogFile, OnlyTheStartOfTheFirstLineDecidesItsDay) {
+  // Today's time in front, 2 MB of filler, then a second "time" of 2020: a reader that parsed
+  // the line (nlohmann keeps the last of duplicate members) would take 2020 and rotate; the
+  // day is read from the first bytes only, so today's log is appended to as it is.
   write_check();
   const std::string today = lines().at(0).substr(0, 9 + 20);  // {"time":"YYYY-MM-DDTHH:MM:SSZ
   {
     std::ofstream out(log_file(), std::ios::binary | std::ios::trunc);
-    out << today << "\",\"filler\":\"" << std::string(2'000'000, 'x') << "\n";
+    out << today << R"(","filler":")" << std::string(2'000'000, 'x')
+        << R"(","time":"2020-01-01T08:00:00Z"})"
+        << "\n";
   }
   write_check();
   const std::vector<std::string> written = lines();
   ASSERT_EQ(written.size(), 2U);
-  EXPECT_EQ(written[0].size(), today.size() + 12 + 2'000'000);
+  EXPECT_EQ(json::parse(written[0])["time"], "2020-01-01T08:00:00Z");
   EXPECT_EQ(names(), std::vector<std::string>{"audit.jsonl"});
 }
 
