@@ -9,6 +9,14 @@ usage: bench/run.py [BUILD_DIR]     (default build/ci; needs the bench targets b
 - in-process instructions (callgrind, repeatable): evaluate() against internet_address_list_parse,
   at 1k / 10k / 100k addresses (linearity);
 - host start to reply for 300 and 3,000 recipients, with peak RSS.
+
+What the process benchmarks measure (bench/host_process_bench.cpp): the real binary, spawned with
+only HOME set, to a private folder made per bench run (removed at its end). Serve mode there is
+a user's host: it ignores BCCSHIELD_* variables (host.conf), so it writes its audit line into
+$HOME/.local/state/bccshield/audit.jsonl after the reply, with a per-user audit key made by an
+untimed first run. Wall time is spawn to the first complete reply frame (what Thunderbird waits
+for); the child's CPU time includes the audit line written after it. Rotated logs are removed
+between runs, so each run appends to a log of up to 16 MiB, as a user's is.
 """
 import json
 import os

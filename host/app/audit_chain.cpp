@@ -37,11 +37,16 @@ std::string audit_chain_value(const AuditSecret& secret, std::string_view previo
 }
 
 std::string chained_line(std::string_view content, std::string_view chain_value) {
-  std::string line(content.substr(0, content.empty() ? 0 : content.size() - 1));  // without '}'
+  std::string line(content);
+  append_chain_member(line, chain_value);
+  return line;
+}
+
+void append_chain_member(std::string& line, std::string_view chain_value) {
+  if (!line.empty()) line.pop_back();  // its '}'
   line += kMemberStart;
   line += chain_value;
   line += "\"}";
-  return line;
 }
 
 std::optional<ChainedLine> split_chained_line(std::string_view line) {

@@ -21,6 +21,8 @@ std::string audit_chain_value(const AuditSecret& secret, std::string_view previo
 
 // `content` with its chain member appended as the last member.
 std::string chained_line(std::string_view content, std::string_view chain_value);
+// The same in place: `line` (a JSON object, ending with '}') gets its chain member.
+void append_chain_member(std::string& line, std::string_view chain_value);
 
 struct ChainedLine {
   std::string content;  // the line as it was before its chain member was appended

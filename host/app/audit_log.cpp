@@ -22,6 +22,8 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxSyslogBytes = 8000;
 constexpr int kMaxRotatedPerDay = 999;
+// Enough of the last line to hold its chain member (audit_chain.hpp) and a character before it.
+constexpr std::size_t kChainedLineEndBytes = 128;
 
 std::time_t now() { return std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()); }
 
@@ -36,16 +38,73 @@ std::string dump(const json& line) {
   return line.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// The first line of `file`, without its newline ("" when missing or empty).
-std::string first_line_of(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::string line;
-  std::getline(in, line);
-  return line;
+// Every line this host writes starts with its time, at a fixed place: deciding whether the log is
+// due for rotation reads its first few bytes, however long the log and its lines are (a line of
+// 10,000 recipients is ~700 KB).
+constexpr std::string_view kTimeStart = "{\"time\":\"";
+constexpr std::size_t kDayEnd = kTimeStart.size() + 10;  // ... "YYYY-MM-DD"
+
+// "YYYYMMDD" of a line starting {"time":"YYYY-MM-DD...; "" for any other start.
+std::string day_at_start(std::string_view line) {
+  if (line.size() < kDayEnd || !line.starts_with(kTimeStart)) return {};
+  const std::string_view date = line.substr(kTimeStart.size(), 10);
+  std::string day;
+  for (std::size_t i = 0; i < date.size(); ++i) {
+    const bool dash = i == 4 || i == 7;
+    if (dash ? date[i] != '-' : (date[i] < '0' || date[i] > '9')) return {};
+    if (!dash) day += date[i];
+  }
+  return day;
 }
 
-// The last line of `file`, without its newline ("" when missing or empty): read from the end,
-// so appending stays cheap however long the log is.
+// "YYYYMMDD" of a log line's "time", wherever it is (lines written before the time came first);
+// "" when it has none. Parses the whole line: only for rotation, at most once per file.
+std::string line_day(const std::string& line) {
+  if (std::string day = day_at_start(line); !day.empty()) return day;
+  try {
+    const json entry = json::parse(line.substr(std::min(line.size(), line.find('{'))));
+    const std::string time = entry.is_object() ? entry.value("time", "") : "";
+    std::string day = time.substr(0, 4) + time.substr(5, 2) + time.substr(8, 2);
+    if (time.size() < 10 || day.size() != 8 ||
+        day.find_first_not_of("0123456789") != std::string::npos)
+      return {};
+    return day;
+  } catch (const json::exception&) {
+    return {};
+  } catch (const std::out_of_range&) {
+    return {};
+  }
+}
+
+// The first `count` bytes of `file` (fewer when it is shorter; "" when missing).
+std::string head_of(const fs::path& file, std::size_t count) {
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes(count, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(count));
+  bytes.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return bytes;
+}
+
+// The end of the last line of `file`, without its newline: its last `count` bytes at most (the
+// whole line when shorter; "" when missing or empty). Reads only the end of the file.
+std::string last_line_end_of(const fs::path& file, std::size_t count) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) return {};
+  const std::streamoff size = in.tellg();
+  if (size <= 0) return {};
+  const auto wanted = static_cast<std::streamoff>(count + 1);  // + its newline
+  const std::streamoff start = size > wanted ? size - wanted : 0;
+  std::string tail(static_cast<std::size_t>(size - start), '\0');
+  in.seekg(start);
+  in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
+  if (!in) return {};
+  if (tail.back() == '\n') tail.pop_back();
+  if (const auto newline = tail.rfind('\n'); newline != std::string::npos)
+    tail.erase(0, newline + 1);
+  return tail;
+}
+
+// The last line of `file`, without its newline ("" when missing or empty): read from the end.
 std::string last_line_of(const fs::path& file) {
   std::ifstream in(file, std::ios::binary | std::ios::ate);
   if (!in) return {};
@@ -74,21 +133,29 @@ std::string last_line_of(const fs::path& file) {
   }
 }
 
-// "YYYYMMDD" of a log line's "time"; "" when it has none.
-std::string line_day(const std::string& line) {
-  try {
-    const json entry = json::parse(line.substr(std::min(line.size(), line.find('{'))));
-    const std::string time = entry.is_object() ? entry.value("time", "") : "";
-    std::string day = time.substr(0, 4) + time.substr(5, 2) + time.substr(8, 2);
-    if (time.size() < 10 || day.size() != 8 ||
-        day.find_first_not_of("0123456789") != std::string::npos)
-      return {};
-    return day;
-  } catch (const json::exception&) {
-    return {};
-  } catch (const std::out_of_range&) {
-    return {};
+// Appends one line's text to `out`: {"time":...,"addresses":<what `addresses` appends>,<the other
+// members of `rest`, sorted>} (no newline). Written in place: a line of 10,000 recipients' hashes
+// is ~700 KB, copied once less per step. True when `addresses` appended something.
+template <typename AppendAddresses>
+bool append_line(std::string& out, std::string_view time, const json& rest,
+                 AppendAddresses&& addresses) {
+  out += kTimeStart;
+  out += time;
+  out += '"';
+  const std::size_t before = out.size();
+  out += ",\"addresses\":";
+  const std::size_t start = out.size();
+  addresses(out);
+  const bool any = out.size() > start;
+  if (!any) out.resize(before);
+  const std::string members = dump(rest);
+  if (members.size() > 2) {  // not "{}"
+    out += ',';
+    out.append(members, 1);
+  } else {
+    out += '}';
   }
+  return any;
 }
 
 struct RotatedFile {
@@ -171,36 +238,42 @@ void AuditLog::flush() {
   std::string error;
   const std::optional<platform::FolderLock> lock = platform::FolderLock::acquire(folder, error);
   if (!lock) print_error("the audit log is written without its lock: " + error);
-  const std::string last = last_line_of(file_);
-  std::string previous;  // the chain value to continue: "" starts a file (or follows old lines)
-  if (auto chained = split_chained_line(last)) previous = std::move(chained->chain);
-  if (rotate_if_due(last)) previous.clear();
+  // The chain value to continue is at the end of the last line: only that end is read.
+  std::string previous;  // "" starts a file (or follows old lines)
+  if (auto chained = split_chained_line(last_line_end_of(file_, kChainedLineEndBytes)))
+    previous = std::move(chained->chain);
+  if (rotate_if_due()) previous.clear();
+  std::optional<PseudonymHasher> hasher;
+  if (secret_) hasher.emplace(*secret_);
+  const std::string key_id = secret_ ? secret_->key_id() : std::string();
   std::string batch;
   for (Pending& entry : lines) {
     json& line = entry.line;
+    if (secret_) line["keyId"] = key_id;
+    const std::string time = utc_text(now(), "%Y-%m-%dT%H:%M:%SZ");
+    const std::size_t start = batch.size();
     // Addresses never reach the disk in clear: only keyed hashes of their comparison keys.
-    if (secret_ && entry.keys) line["addresses"] = pseudonymise_keys(*entry.keys, *secret_);
-    if (secret_) line["keyId"] = secret_->key_id();
-    line["time"] = utc_text(now(), "%Y-%m-%dT%H:%M:%SZ");
-    std::string text = dump(line);
+    const bool with_addresses = append_line(batch, time, line, [&](std::string& out) {
+      if (hasher && entry.keys) append_pseudonymised_keys(out, *entry.keys, *hasher);
+    });
     if (secret_) {
-      std::string chain = audit_chain_value(*secret_, previous, text);
-      text = chained_line(text, chain);
+      std::string chain =
+          audit_chain_value(*secret_, previous, std::string_view(batch).substr(start));
+      append_chain_member(batch, chain);
       previous = std::move(chain);
     }
-    batch += text;
-    batch += '\n';
     if (config_.syslog) {
       // Syslog relays cut long messages (rsyslog: 8 KiB by default): a line that would be cut
       // goes without its hash lists (the user's file keeps them); counts and choices always fit.
-      std::string message = text;
-      if (message.size() > kMaxSyslogBytes && line.contains("addresses")) {
-        line.erase("addresses");
+      std::string message = batch.substr(start);
+      if (message.size() > kMaxSyslogBytes && with_addresses) {
         line["addressesOmitted"] = true;
-        message = dump(line);
+        message.clear();
+        append_line(message, time, line, [](std::string&) {});
       }
       platform::system_log(config_.syslog_facility, message);
     }
+    batch += '\n';
   }
   // One write: a reader never sees half a batch (O_APPEND; the lock orders the writers).
   if (!platform::append_to_file(file_, batch, error)) {
@@ -208,15 +281,18 @@ void AuditLog::flush() {
   }
 }
 
-bool AuditLog::rotate_if_due(const std::string& last_line) {
+bool AuditLog::rotate_if_due() {
   std::error_code ec;
   if (!fs::is_regular_file(fs::symlink_status(file_, ec))) return false;
   const auto size = fs::file_size(file_, ec);
   if (ec || size == 0) return false;
   const std::string today = utc_text(now(), "%Y%m%d");
-  const std::string first_day = line_day(first_line_of(file_));
-  if (size < audit_rotate_bytes && (first_day.empty() || first_day >= today)) return false;
-  std::string day = line_day(last_line);
+  // A first line without its time in front (written by an earlier version, or damaged) counts
+  // as an earlier day's: the file is rotated once, and the new one starts with a readable day.
+  const std::string first_day = day_at_start(head_of(file_, kDayEnd));
+  if (size < audit_rotate_bytes && !first_day.empty() && first_day >= today) return false;
+  // Rotation happens at most once a day or per 16 MiB: here the whole last line may be read.
+  std::string day = line_day(last_line_of(file_));
   if (day.empty()) day = today;
   const std::string stem = utf8_of(file_.stem()) + "-" + day;
   const std::string ext = utf8_of(file_.extension());

@@ -18,7 +18,9 @@ namespace bccshield {
 // ~/.local/state/bccshield/audit.jsonl.
 std::optional<std::filesystem::path> default_audit_log_path();
 
-// The log is rotated when its first line is from an earlier UTC day or it grows past this:
+// Every line starts with its time ({"time":"YYYY-MM-DDTHH:MM:SSZ",...), so that this costs the
+// same however long the log: it is rotated when its first line is from an earlier UTC day (or
+// does not start with its time: a log begun by an earlier version) or it grows past this:
 // `current` is renamed to <stem>-YYYYMMDD.jsonl (the day of its last line; -2, -3 ... when
 // that name is taken), and rotated files whose day is older than the retention are deleted.
 inline constexpr std::uintmax_t audit_rotate_bytes = 16U * 1024U * 1024U;
@@ -58,7 +60,7 @@ class AuditLog final : public AuditSink {
     std::optional<RecipientKeys> keys;  // hashed at flush
   };
   void load_once();
-  bool rotate_if_due(const std::string& last_line);
+  bool rotate_if_due();
   void delete_expired() const;
 
   std::vector<Pending> pending_;

@@ -16,9 +16,11 @@ namespace bccshield {
 // could not be parsed.
 std::vector<std::string> audit_address_keys(std::string_view text);
 
-// {"from": [h], "to": [...], "cc": [...], "bcc": [...], "original": {"to", "cc"}} from the keys
-// the engine computed: one hash per distinct recipient, in the field where it first appears.
-nlohmann::json pseudonymise_keys(const RecipientKeys& keys, const AuditSecret& secret);
+// Appends the JSON text {"bcc": [...], "cc": [...], "from": [h], "original": {"cc", "to"},
+// "to": [...]} from the keys the engine computed: one hash per distinct recipient, in the field
+// where it first appears ("original" only when the engine rewrote the message).
+void append_pseudonymised_keys(std::string& out, const RecipientKeys& keys,
+                               const PseudonymHasher& hasher);
 
 // Free text (a typed reason): every word that looks like an address becomes "[address <hash>]".
 std::string scrub_addresses(std::string_view text, const AuditSecret& secret);

@@ -37,10 +37,37 @@ std::string AuditSecret::key_id() const {
 }
 
 std::string AuditSecret::hash(std::string_view text) const {
-  std::array<unsigned char, audit_hash_bytes> out{};
-  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(text.data()),
-                     text.size(), key.data(), key.size());
-  return to_hex(out.data(), out.size());
+  return PseudonymHasher(*this).hash(text);
+}
+
+PseudonymHasher::PseudonymHasher(const AuditSecret& secret) {
+  crypto_generichash_init(&keyed_, secret.key.data(), secret.key.size(), audit_hash_bytes);
+}
+
+PseudonymHasher::~PseudonymHasher() { sodium_memzero(&keyed_, sizeof keyed_); }
+
+void PseudonymHasher::append_hash(std::string& out, std::string_view text) const {
+  crypto_generichash_state state = keyed_;
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(text.data()),
+                            text.size());
+  std::array<unsigned char, audit_hash_bytes> digest{};
+  crypto_generichash_final(&state, digest.data(), digest.size());
+  sodium_memzero(&state, sizeof state);
+  // Not sodium_bin2hex (constant-time, 10x slower): a pseudonym is written to disk anyway.
+  constexpr std::string_view kDigits = "0123456789abcdef";
+  std::array<char, 2 * audit_hash_bytes> hex{};
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    hex[2 * i] = kDigits[digest[i] >> 4U];
+    hex[2 * i + 1] = kDigits[digest[i] & 0x0FU];
+  }
+  out.append(hex.data(), hex.size());
+}
+
+std::string PseudonymHasher::hash(std::string_view text) const {
+  std::string hex;
+  hex.reserve(2 * audit_hash_bytes);
+  append_hash(hex, text);
+  return hex;
 }
 
 std::string audit_key_file_text(const AuditSecret& secret) {

@@ -26,6 +26,27 @@ struct AuditSecret {
   [[nodiscard]] std::string hash(std::string_view text) const;
 };
 
+// The same keyed hash as AuditSecret::hash, for many texts under one key: the key's set-up is
+// done once and every hash starts from a copy of that state. The state is plain values (h, t, f,
+// the 256-byte buffer holding the key block, buflen, last_node: crypto_generichash_blake2b.h of
+// libsodium 1.0.18), so a copy continues exactly as the original would.
+class PseudonymHasher {
+ public:
+  explicit PseudonymHasher(const AuditSecret& secret);
+  // Appends the 32 lower-case hex digits of the hash of `text` to `out`.
+  void append_hash(std::string& out, std::string_view text) const;
+  [[nodiscard]] std::string hash(std::string_view text) const;
+
+  PseudonymHasher(const PseudonymHasher&) = delete;
+  PseudonymHasher& operator=(const PseudonymHasher&) = delete;
+  PseudonymHasher(PseudonymHasher&&) = delete;
+  PseudonymHasher& operator=(PseudonymHasher&&) = delete;
+  ~PseudonymHasher();  // wipes the key block
+
+ private:
+  crypto_generichash_state keyed_{};
+};
+
 // The key file text (key_file.hpp: '#' comment lines and one base64 line).
 std::string audit_key_file_text(const AuditSecret& secret);
 std::optional<AuditSecret> parse_audit_key_file(std::string_view text);

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -19,8 +20,12 @@ std::string megabytes(std::size_t bytes) {
                                 : std::to_string(bytes) + " bytes";
 }
 
-FileContent read_stream(std::istream& in, const std::string& name, std::size_t limit) {
+// `expected`: the size the file says it has, when known: the text is allocated once (no copy per
+// doubling of a 450 KB message).
+FileContent read_stream(std::istream& in, const std::string& name, std::size_t limit,
+                        std::uintmax_t expected = 0) {
   FileContent content;
+  if (expected > 0 && expected <= limit) content.text.reserve(static_cast<std::size_t>(expected));
   std::array<char, 65536> buffer{};
   while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
     content.text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
@@ -66,7 +71,8 @@ FileContent read_file(const fs::path& file, std::size_t limit) {
     content.error = "cannot read " + utf8_of(file);
     return content;
   }
-  return read_stream(in, utf8_of(file), limit);
+  const std::uintmax_t size = fs::file_size(file, ec);
+  return read_stream(in, utf8_of(file), limit, ec ? 0 : size);
 }
 
 FileContent read_file_or_stdin(const std::string& name, std::size_t limit) {

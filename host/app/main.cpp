@@ -37,6 +37,7 @@ constexpr const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  bccshield::platform::tune_allocator();  // before the first large allocation
   if (sodium_init() < 0) {
     bccshield::print_error("libsodium could not be initialised");
     return 70;

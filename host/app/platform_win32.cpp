@@ -337,6 +337,8 @@ std::optional<fs::path> executable_path() {
   }
 }
 
+void tune_allocator() {}  // the Windows heap keeps freed blocks for reuse already
+
 std::tm utc_time(std::time_t when) {
   std::tm parts{};
   gmtime_s(&parts, &when);

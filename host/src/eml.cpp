@@ -1,6 +1,7 @@
 #include "bccshield/eml.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "bccshield/protocol_error.hpp"
 
@@ -16,12 +17,22 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
          });
 }
 
+// Appends `text` without its `drop` characters, a run at a time (memchr, not a character at a
+// time: a To of 10,000 people is 450 KB).
+void append_without(std::string& target, std::string_view text, char drop) {
+  for (std::size_t at; (at = text.find(drop)) != std::string_view::npos; text.remove_prefix(at + 1))
+    target.append(text.substr(0, at));
+  target.append(text);
+}
+
 void append_unfolded(std::string& target, std::string_view value) {
   if (!target.empty()) target += ", ";
-  for (char c : value) {
-    if (c == '\r' || c == '\n') continue;  // folding: the CRLF goes, the whitespace after it stays
-    target += c;
-  }
+  target.reserve(target.size() + value.size());
+  // Folding: every CR and LF goes, the whitespace after them stays.
+  for (std::size_t at; (at = value.find('\n')) != std::string_view::npos;
+       value.remove_prefix(at + 1))
+    append_without(target, value.substr(0, at), '\r');
+  append_without(target, value, '\r');
 }
 
 }  // namespace
@@ -29,8 +40,8 @@ void append_unfolded(std::string& target, std::string_view value) {
 Draft draft_from_eml(std::string_view message) {
   // The header section ends at the first empty line.
   std::size_t end = message.size();
-  for (std::size_t i = 0; i < message.size(); ++i) {
-    if (message[i] != '\n') continue;
+  for (std::size_t i = message.find('\n'); i != std::string_view::npos;
+       i = message.find('\n', i + 1)) {
     const std::size_t next = i + 1;
     if (next < message.size() && message[next] == '\n') {
       end = next;
@@ -86,10 +97,10 @@ Draft draft_from_eml(std::string_view message) {
                         {{"field", "headers"}});
   }
   Draft draft;
-  draft.from = from;
-  if (!to.empty()) draft.to.push_back(to);
-  if (!cc.empty()) draft.cc.push_back(cc);
-  if (!bcc.empty()) draft.bcc.push_back(bcc);
+  draft.from = std::move(from);
+  if (!to.empty()) draft.to.push_back(std::move(to));
+  if (!cc.empty()) draft.cc.push_back(std::move(cc));
+  if (!bcc.empty()) draft.bcc.push_back(std::move(bcc));
   return draft;
 }
 

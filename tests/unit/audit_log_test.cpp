@@ -104,7 +104,13 @@ TEST(AuditPseudonym, DraftBecomesHashesOnly) {
       {"type", "reply"},
       {"original",
        {{"from", "x@y.example"}, {"to", {"alice@example.org"}}, {"cc", json::array()}}}};
-  const json out = pseudonymise_keys(keys_of(draft), fixed_secret());
+  const AuditSecret secret = fixed_secret();
+  const PseudonymHasher hasher(secret);
+  std::string text = "[";
+  append_pseudonymised_keys(text, keys_of(draft), hasher);
+  text += "]";  // appends: what was there stays
+  const json out = json::parse(text).at(0);
+  EXPECT_EQ(out.dump(), text.substr(1, text.size() - 2)) << "the members in nlohmann's order";
   EXPECT_EQ(out["from"].size(), 1U);
   EXPECT_EQ(out["to"].size(), 3U) << "duplicates count once";
   EXPECT_EQ(out["to"][0], "35e9d15253372caf490b97c9897c5e14");
@@ -112,6 +118,32 @@ TEST(AuditPseudonym, DraftBecomesHashesOnly) {
   EXPECT_EQ(out["original"]["to"][0], "35e9d15253372caf490b97c9897c5e14");
   EXPECT_FALSE(out["original"].contains("bcc"));
   EXPECT_EQ(out.dump().find('@'), std::string::npos);
+  std::string without_original;
+  append_pseudonymised_keys(without_original, keys_of({{"to", {"a@b.example"}}}), hasher);
+  EXPECT_EQ(json::parse(without_original), json::parse(R"({"bcc":[],"cc":[],"from":[],"to":[")" +
+                                                       secret.hash("a@b.example") + R"("]})"));
+}
+
+TEST(AuditSecret, HasherFromOneKeySetUpAgreesWithLibsodium) {
+  // The copied state against crypto_generichash from scratch: empty text, around the 128-byte
+  // block edges (the key fills the first block), and several in a row from one hasher.
+  const AuditSecret secret = fixed_secret();
+  const PseudonymHasher hasher(secret);
+  for (const std::size_t length : {0U, 1U, 17U, 127U, 128U, 129U, 255U, 256U, 257U, 1000U}) {
+    std::string text(length, '\0');
+    for (std::size_t i = 0; i < length; ++i)
+      text[i] = static_cast<char>('a' + (i * 7 + length) % 26);
+    std::array<unsigned char, audit_hash_bytes> digest{};
+    crypto_generichash(digest.data(), digest.size(),
+                       reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                       secret.key.data(), secret.key.size());
+    std::array<char, 2 * audit_hash_bytes + 1> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    EXPECT_EQ(hasher.hash(text), hex.data()) << length;
+    std::string appended = "x";
+    hasher.append_hash(appended, text);
+    EXPECT_EQ(appended, std::string("x") + hex.data()) << length;
+  }
 }
 
 TEST(AuditPseudonym, ScrubsAddressesInFreeText) {
@@ -212,6 +244,114 @@ TEST(AuditLog, WritesOnePrivateLineWithoutAddresses) {
   EXPECT_EQ(test_os::access_of(dir / "state" / "audit.jsonl"),
             test_os::access_for(fs::perms::owner_read | fs::perms::owner_write, dir));
   fs::remove_all(dir);
+}
+
+// A log whose first line is today's and whose lines are long: appending reads neither the first
+// line whole nor the last one (the time is at the start of each line, the chain at its end).
+class AuditLogFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("bccshield-audit-rot-" + std::to_string(test_os::process_id()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "state");
+    std::ofstream(dir_ / "audit.key") << audit_key_file_text(fixed_secret());
+    test_os::set_environment("BCCSHIELD_AUDIT_KEY", (dir_ / "audit.key").string());
+    test_os::set_environment("BCCSHIELD_AUDIT_CONF", (dir_ / "none.conf").string());
+  }
+  void TearDown() override {
+    test_os::unset_environment("BCCSHIELD_AUDIT_KEY");
+    test_os::unset_environment("BCCSHIELD_AUDIT_CONF");
+    fs::remove_all(dir_);
+  }
+  [[nodiscard]] fs::path log_file() const { return dir_ / "state" / "audit.jsonl"; }
+  void write_check() const {
+    AuditLog log(log_file());
+    Policy policy = Policy::defaults();
+    policy.audit_retention_days = 36500;  // the rotated files of these tests stay
+    policy.audit_allowed_recipients = true;
+    log.apply_policy(policy);
+    const Verdict verdict = evaluate(draft_from_json({{"from", "me@corp.example"},
+                                                      {"to", {"a@example.org", "b@example.org"}},
+                                                      {"cc", {"c@other.example"}}}),
+                                     Policy::defaults(), EvaluateOptions{.with_keys = true});
+    log.check({"c1", "thunderbird/153.7.0", ComposeType::New, verdict, PolicyStatus{}});
+  }
+  [[nodiscard]] std::vector<std::string> lines() const {
+    std::ifstream in(log_file(), std::ios::binary);
+    std::vector<std::string> out;
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }
+  [[nodiscard]] std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& entry : fs::directory_iterator(dir_ / "state"))
+      out.push_back(entry.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  fs::path dir_;
+};
+
+TEST_F(AuditLogFile, EveryLineStartsWithItsTimeAndChainsToTheLastOne) {
+  write_check();
+  write_check();
+  const std::vector<std::string> written = lines();
+  ASSERT_EQ(written.size(), 2U);
+  for (const std::string& line : written) {
+    ASSERT_TRUE(line.starts_with(R"({"time":")")) << line;
+    const json entry = json::parse(line);
+    EXPECT_EQ(line.substr(9, 20), entry["time"].get<std::string>());
+    EXPECT_EQ(entry["addresses"]["to"].size(), 2U);
+    EXPECT_EQ(entry["event"], "check");
+  }
+  // The second line continues the first one's chain (read from the end of the file only).
+  const auto first = split_chained_line(written[0]);
+  const auto second = split_chained_line(written[1]);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(second->chain, audit_chain_value(fixed_secret(), first->chain, second->content));
+  EXPECT_EQ(names(), std::vector<std::string>{"audit.jsonl"}) << "today's log is not rotated";
+}
+
+TEST_F(AuditLogFile, OnlyTheStartOfTheFirstLineDecidesItsDay) {
+  // Today's time in front, 2 MB of filler, then a second "time" of 2020: a reader that parsed
+  // the line (nlohmann keeps the last of duplicate members) would take 2020 and rotate; the
+  // day is read from the first bytes only, so today's log is appended to as it is.
+  write_check();
+  const std::string today = lines().at(0).substr(0, 9 + 20);  // {"time":"YYYY-MM-DDTHH:MM:SSZ
+  {
+    std::ofstream out(log_file(), std::ios::binary | std::ios::trunc);
+    out << today << R"(","filler":")" << std::string(2'000'000, 'x')
+        << R"(","time":"2020-01-01T08:00:00Z"})"
+        << "\n";
+  }
+  write_check();
+  const std::vector<std::string> written = lines();
+  ASSERT_EQ(written.size(), 2U);
+  EXPECT_EQ(json::parse(written[0])["time"], "2020-01-01T08:00:00Z");
+  EXPECT_EQ(names(), std::vector<std::string>{"audit.jsonl"});
+}
+
+TEST_F(AuditLogFile, ALogBegunEarlierOrByAnOlderVersionIsRotatedOnce) {
+  // Time first but of 2020; then a line of an earlier version (time inside) of 2021.
+  std::ofstream(log_file(), std::ios::binary)
+      << R"({"time":"2020-01-01T08:00:00Z","event":"check"})"
+      << "\n"
+      << R"({"event":"check","time":"2021-03-04T08:00:00Z"})"
+      << "\n";
+  write_check();
+  EXPECT_EQ(names(), (std::vector<std::string>{"audit-20210304.jsonl", "audit.jsonl"}))
+      << "named after the day of its last line";
+  EXPECT_EQ(lines().size(), 1U);
+  fs::remove(dir_ / "state" / "audit-20210304.jsonl");
+  // A first line without its time in front: rotated too, once.
+  const std::string current = lines().at(0);
+  std::ofstream(log_file(), std::ios::binary | std::ios::trunc)
+      << R"({"event":"check","time":")" << current.substr(9, 20) << "\"}\n";
+  write_check();
+  write_check();
+  EXPECT_EQ(names().size(), 2U);
+  EXPECT_EQ(lines().size(), 2U) << "the new log is kept: its first line starts with today";
 }
 
 }  // namespace
