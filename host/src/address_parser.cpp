@@ -195,9 +195,14 @@ void AddressListParser::on_colon(const Token& t) {
     }
     problems_.set_last_end(t.end);
   }
+  open_group(t.end);
+}
+
+// The group named group_name_ starts; its first entry at `end`.
+void AddressListParser::open_group(std::size_t end) {
   reset_entry();
   visitor_.group_start(group_name_);
-  entry_start_ = t.end;
+  entry_start_ = end;
   needs_space_ = false;
 }
 
@@ -381,7 +386,7 @@ bool AddressListParser::everyday_entry() {
     return false;
   }
   EverydayEntry entry;
-  if (!everyday_.read(s_, entry_start_, entry)) return false;
+  if (!everyday_.read(s_, entry_start_, entry)) return everyday_separator();
   if (!problems_.count_entry(entry_start_)) {
     // Past max_entries, as the general path at this separator: a ';' still ends the group
     // (regressions/fast_path/group-ends-at-entry-limit).
@@ -394,6 +399,7 @@ bool AddressListParser::everyday_entry() {
   view.local_part = entry.local_part;
   view.domain = entry.domain;
   view.formatted = entry.formatted;
+  view.address = entry.address;
   visitor_.mailbox(view);
   // The entry ends at its ',' or ';' (or the input): exactly what finish_entry (and end_group)
   // would do.
@@ -405,6 +411,27 @@ bool AddressListParser::everyday_entry() {
   }
   if (s_[entry.end] == ';') end_group();
   entry_start_ = entry.end + 1;
+  tok_.skip_to(entry_start_);
+  return true;
+}
+
+// Where everyday_entry found no mailbox: an empty entry before a ',' (as the state machine
+// finishes it: nothing, unless it joins a missing-group-name run) or a group's plain name
+// before its ':' (as on_colon opens it), read straight off the input.
+bool AddressListParser::everyday_separator() {
+  std::size_t p = entry_start_;
+  while (p < s_.size() && is_wsp(s_[p])) ++p;
+  if (p < s_.size() && s_[p] == ',') {
+    if (problems_.last_is(kMissingGroupName, entry_start_)) return false;
+    entry_start_ = p + 1;
+    tok_.skip_to(entry_start_);
+    return true;
+  }
+  std::string_view name;
+  std::size_t colon = 0;
+  if (!EverydayEntryReader::read_group_name(s_, entry_start_, name, colon)) return false;
+  group_name_.assign(name);  // clean words with single spaces: cleaning changes nothing
+  open_group(colon + 1);
   tok_.skip_to(entry_start_);
   return true;
 }

@@ -26,6 +26,8 @@ std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& exte
   std::vector<std::uint32_t> group_of(external.size());
   std::vector<std::uint32_t> sizes;
   std::vector<const Recipient*> first;
+  sizes.reserve(external.size());  // at most one party per recipient: no growth
+  first.reserve(external.size());
   std::unordered_map<const DomainFacts*, std::uint32_t> by_domain;
   std::unordered_map<std::string_view, std::uint32_t> by_organisation;
   // The first few domains by a short scan (a draft names few), the rest through the map.
@@ -61,23 +63,21 @@ std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& exte
   std::vector<std::size_t> cursor(offsets.begin(), offsets.end() - 1);
   for (std::size_t i = 0; i < external.size(); ++i) members[cursor[group_of[i]]++] = external[i];
 
-  std::vector<PartyGroup> groups;
-  groups.reserve(sizes.size());
-  for (std::size_t id = 0; id < sizes.size(); ++id) {
-    const auto begin = members.cbegin() + static_cast<std::ptrdiff_t>(offsets[id]);
-    groups.push_back(PartyGroup{first[id]->party(), first[id]->consumer(), begin,
-                                begin + static_cast<std::ptrdiff_t>(sizes[id])});
-  }
   // Organisations with many people first (what the user needs to see), then in order of
   // appearance: a stable counting sort by size, descending (linear; most parties are single
-  // private people).
+  // private people), placing each group straight where it goes.
   std::size_t largest = 0;
-  for (const PartyGroup& group : groups) largest = std::max(largest, group.size());
+  for (const std::uint32_t size : sizes) largest = std::max<std::size_t>(largest, size);
   std::vector<std::size_t> start(largest + 2, 0);
-  for (const PartyGroup& group : groups) ++start[largest - group.size() + 1];
+  for (const std::uint32_t size : sizes) ++start[largest - size + 1];
   for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
-  std::vector<PartyGroup> sorted(groups.size());
-  for (const PartyGroup& group : groups) sorted[start[largest - group.size()]++] = group;
+  std::vector<PartyGroup> sorted(sizes.size());
+  for (std::size_t id = 0; id < sizes.size(); ++id) {
+    const auto begin = members.cbegin() + static_cast<std::ptrdiff_t>(offsets[id]);
+    sorted[start[largest - sizes[id]]++] =
+        PartyGroup{first[id]->party(), first[id]->consumer(), begin,
+                   begin + static_cast<std::ptrdiff_t>(sizes[id])};
+  }
   return sorted;
 }
 
@@ -262,6 +262,7 @@ Verdict evaluate(const Draft& draft, const Policy& policy, const EvaluateOptions
   const Findings findings{policy, verdict.findings};
 
   std::vector<const Recipient*> external;
+  external.reserve(set.recipients.size());
   std::vector<const Recipient*> aliases;
   std::vector<const Recipient*> unparsable;
   Summary& summary = verdict.summary;

@@ -1,5 +1,7 @@
 #include "jsmime_cleaning.hpp"
 
+#include <cstring>
+
 #include "bccshield/utf8.hpp"
 
 namespace bccshield::detail {
@@ -118,6 +120,26 @@ void normalize_spaces(std::string_view in, std::string& out) {
     }
     out.append(in.substr(start, i - start));
   }
+}
+
+bool is_normal_clean_name(std::string_view s) {
+  if (s.empty() || s.front() == ' ' || s.back() == ' ' || s.find("  ") != std::string_view::npos)
+    return false;
+  // In clean text the only JavaScript spaces are ' ', tab, CR and LF (the others are controls
+  // or code points is_clean_text refuses): no byte below ' ' leaves single spaces only.
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const char* const d = s.data();
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, d + i, sizeof word);
+    if (((word - kOnes * 0x20U) & ~word & kHighs) != 0) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(d[i]) < 0x20) return false;
+  }
+  return is_clean_text(s);
 }
 
 bool TextCleaner::clean(std::string_view token, std::string& out) {
