@@ -133,6 +133,12 @@ inline constexpr ByteTable kWsp = [] {
   for (char c : std::string_view(" \t\r\n")) table[static_cast<unsigned char>(c)] = true;
   return table;
 }();
+// Printable ASCII, 0x20..0x7E.
+inline constexpr ByteTable kPrintableAscii = [] {
+  ByteTable table{};
+  for (std::size_t c = 0x20; c < 0x7F; ++c) table[c] = true;
+  return table;
+}();
 // Printable ASCII but the quote and the backslash: a quoted name with nothing to unescape.
 inline constexpr ByteTable kPlainQuotedChar = [] {
   ByteTable table{};

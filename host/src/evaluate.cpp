@@ -23,20 +23,25 @@ struct PartyGroup {
 // ids in order of appearance, then a counting sort into `members` (which the groups point into).
 std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& external,
                                        std::vector<const Recipient*>& members) {
-  std::vector<std::uint32_t> group_of(external.size());
-  std::vector<std::uint32_t> sizes;
-  std::vector<const Recipient*> first;
-  sizes.reserve(external.size());  // at most one party per recipient: no growth
-  first.reserve(external.size());
+  // At most one party per recipient: flat arrays sized once, walked through raw pointers
+  // (the hardened library checks every vector subscript).
+  const std::size_t count = external.size();
+  const Recipient* const* const in = external.data();
+  std::vector<std::uint32_t> group_of(count);
+  std::vector<std::uint32_t> sizes(count);
+  std::vector<const Recipient*> first(count);
+  std::uint32_t* const group = group_of.data();
+  std::uint32_t* const size_of = sizes.data();
+  std::uint32_t parties = 0;
   std::unordered_map<const DomainFacts*, std::uint32_t> by_domain;
   std::unordered_map<std::string_view, std::uint32_t> by_organisation;
   // The first few domains by a short scan (a draft names few), the rest through the map.
   constexpr std::size_t kRecent = 16;
   std::array<std::pair<const DomainFacts*, std::uint32_t>, kRecent> recent{};
   std::size_t recent_size = 0;
-  for (std::size_t i = 0; i < external.size(); ++i) {
-    const Recipient* recipient = external[i];
-    std::uint32_t id = static_cast<std::uint32_t>(sizes.size());
+  for (std::size_t i = 0; i < count; ++i) {
+    const Recipient* recipient = in[i];
+    std::uint32_t id = parties;
     if (!recipient->consumer()) {  // a consumer mailbox is always a party of its own
       std::size_t r = 0;
       while (r < recent_size && recent[r].first != recipient->facts) ++r;
@@ -50,33 +55,37 @@ std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& exte
         if (recent_size < kRecent) recent[recent_size++] = {recipient->facts, id};
       }
     }
-    if (id == sizes.size()) {
-      sizes.push_back(0);
-      first.push_back(recipient);
-    }
-    group_of[i] = id;
-    ++sizes[id];
+    if (id == parties) first[parties++] = recipient;
+    group[i] = id;
+    ++size_of[id];
   }
-  std::vector<std::size_t> offsets(sizes.size() + 1, 0);
-  for (std::size_t id = 0; id < sizes.size(); ++id) offsets[id + 1] = offsets[id] + sizes[id];
-  members.assign(external.size(), nullptr);
-  std::vector<std::size_t> cursor(offsets.begin(), offsets.end() - 1);
-  for (std::size_t i = 0; i < external.size(); ++i) members[cursor[group_of[i]]++] = external[i];
+  // Each party's members together, in order of appearance (a counting sort by party).
+  std::vector<std::size_t> offsets(parties + std::size_t{1}, 0);
+  std::size_t* const offset = offsets.data();
+  for (std::size_t id = 0; id < parties; ++id) offset[id + 1] = offset[id] + size_of[id];
+  members.assign(count, nullptr);
+  const Recipient** const member = members.data();
+  std::vector<std::size_t> cursors(offsets.begin(), offsets.end() - 1);
+  std::size_t* const cursor = cursors.data();
+  for (std::size_t i = 0; i < count; ++i) member[cursor[group[i]]++] = in[i];
 
   // Organisations with many people first (what the user needs to see), then in order of
   // appearance: a stable counting sort by size, descending (linear; most parties are single
   // private people), placing each group straight where it goes.
   std::size_t largest = 0;
-  for (const std::uint32_t size : sizes) largest = std::max<std::size_t>(largest, size);
-  std::vector<std::size_t> start(largest + 2, 0);
-  for (const std::uint32_t size : sizes) ++start[largest - size + 1];
-  for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
-  std::vector<PartyGroup> sorted(sizes.size());
-  for (std::size_t id = 0; id < sizes.size(); ++id) {
-    const auto begin = members.cbegin() + static_cast<std::ptrdiff_t>(offsets[id]);
-    sorted[start[largest - sizes[id]]++] =
+  for (std::size_t id = 0; id < parties; ++id)
+    largest = std::max<std::size_t>(largest, size_of[id]);
+  std::vector<std::size_t> starts(largest + 2, 0);
+  std::size_t* const start = starts.data();
+  for (std::size_t id = 0; id < parties; ++id) ++start[largest - size_of[id] + 1];
+  for (std::size_t k = 1; k < starts.size(); ++k) start[k] += start[k - 1];
+  std::vector<PartyGroup> sorted(parties);
+  PartyGroup* const place = sorted.data();
+  for (std::size_t id = 0; id < parties; ++id) {
+    const auto begin = members.cbegin() + static_cast<std::ptrdiff_t>(offset[id]);
+    place[start[largest - size_of[id]]++] =
         PartyGroup{first[id]->party(), first[id]->consumer(), begin,
-                   begin + static_cast<std::ptrdiff_t>(sizes[id])};
+                   begin + static_cast<std::ptrdiff_t>(size_of[id])};
   }
   return sorted;
 }
