@@ -125,7 +125,8 @@ constexpr ByteTable with_utf8(ByteTable table) {
   for (std::size_t c = 0x80; c < table.size(); ++c) table[c] = true;
   return table;
 }
-inline constexpr ByteTable kFastNameChar = with_utf8(alnum_and("-_'"));
+inline constexpr ByteTable kFastAsciiNameChar = alnum_and("-_'");
+inline constexpr ByteTable kFastNameChar = with_utf8(kFastAsciiNameChar);
 inline constexpr ByteTable kFastLocalChar = alnum_and("._+-");
 // Folding whitespace, as a table.
 inline constexpr ByteTable kWsp = [] {

@@ -97,8 +97,22 @@ RecipientRef ref(const Recipient& recipient) {
   return RecipientRef{RecipientRef::no_source, recipient.display};
 }
 
-void list_parties(const std::vector<PartyGroup>& groups, ExposedPartiesFinding& finding) {
+// The party texts are copied into one chunk of `storage` (the verdict's), sized first so it
+// never reallocates: one allocation for all of them, and a verdict that does not depend on
+// the draft or the classifier for them.
+void list_parties(const std::vector<PartyGroup>& groups, ExposedPartiesFinding& finding,
+                  std::deque<std::string>& storage) {
+  std::size_t bytes = 0;
+  std::size_t counted = 0;
+  for (const PartyGroup& group : groups) {
+    if (counted >= max_listed_recipients) break;
+    bytes += group.party.size();
+    counted += group.size();
+  }
+  std::string& texts = storage.emplace_back();
+  texts.reserve(bytes);
   std::size_t listed = 0;
+  finding.parties.reserve(std::min(groups.size(), max_listed_recipients));
   for (const PartyGroup& group : groups) {
     if (listed >= max_listed_recipients) {
       ++finding.omitted_parties;
@@ -106,7 +120,9 @@ void list_parties(const std::vector<PartyGroup>& groups, ExposedPartiesFinding& 
       continue;
     }
     ListedParty& party = finding.parties.emplace_back();
-    party.party = group.party;
+    const std::size_t at = texts.size();
+    texts.append(group.party);
+    party.party = std::string_view(texts).substr(at);
     party.consumer = group.consumer;
     party.size = group.size();
     party.recipients.reserve(std::min(group.size(), max_listed_recipients - listed));
@@ -150,9 +166,22 @@ Rewrite build_rewrite(const RecipientSet& set, std::string_view sender_display,
     rewrite.to.push_back(RecipientRef{RecipientRef::no_source, sender_display});
     sender_placed = true;
   }
+  if (strategy != RewriteStrategy::KeepInternal) {
+    // Everyone into Bcc: written through a pointer into the sized list (a push_back per
+    // recipient costs more than the rest of the loop).
+    rewrite.bcc.resize(set.recipients.size());
+    RecipientRef* const bcc = rewrite.bcc.data();
+    std::size_t placed = 0;
+    for (const Recipient& recipient : set.recipients) {
+      if (sender_placed && recipient.parsed() && recipient.key == sender) continue;  // in To
+      bcc[placed++] = ref(recipient);
+    }
+    rewrite.bcc.resize(placed);
+    return rewrite;
+  }
   for (const Recipient& recipient : set.recipients) {
     if (sender_placed && recipient.parsed() && recipient.key == sender) continue;  // already in To
-    const bool stays = strategy == RewriteStrategy::KeepInternal && recipient.internal();
+    const bool stays = recipient.internal();
     auto& list = !stays ? rewrite.bcc : (recipient.field == Field::To ? rewrite.to : rewrite.cc);
     list.push_back(ref(recipient));
   }
@@ -172,7 +201,7 @@ struct Findings {
 };
 
 void check_exposed_parties(const Summary& summary, const std::vector<PartyGroup>& groups,
-                           const Findings& findings) {
+                           const Findings& findings, std::deque<std::string>& storage) {
   const Policy& policy = findings.policy;
   if (summary.external_parties < policy.min_exposed_parties) return;
   ExposedPartiesFinding finding;
@@ -180,7 +209,7 @@ void check_exposed_parties(const Summary& summary, const std::vector<PartyGroup>
   finding.visible_recipients = summary.visible_recipients;
   finding.external_recipients = summary.external_recipients;
   finding.external_parties = summary.external_parties;
-  list_parties(groups, finding);
+  list_parties(groups, finding, storage);
   findings.add(rule_exposed_parties, std::move(finding));
 }
 
@@ -270,8 +299,10 @@ Verdict evaluate(const Draft& draft, const Policy& policy, const EvaluateOptions
   RecipientSet set = collect_recipients(draft.to, draft.cc, draft.bcc, classifier);
   const Findings findings{policy, verdict.findings};
 
-  std::vector<const Recipient*> external;
-  external.reserve(set.recipients.size());
+  // At most every recipient is external: written through a pointer, trimmed after.
+  std::vector<const Recipient*> external(set.recipients.size());
+  const Recipient** const external_at = external.data();
+  std::size_t externals = 0;
   std::vector<const Recipient*> aliases;
   std::vector<const Recipient*> unparsable;
   Summary& summary = verdict.summary;
@@ -294,14 +325,15 @@ Verdict evaluate(const Draft& draft, const Policy& policy, const EvaluateOptions
       ++summary.internal_recipients;
     } else {
       ++summary.external_recipients;
-      external.push_back(&recipient);
+      external_at[externals++] = &recipient;
     }
   }
+  external.resize(externals);
   std::vector<const Recipient*> members;
   const std::vector<PartyGroup> groups = group_external(external, members);
   summary.external_parties = static_cast<int>(groups.size());
 
-  check_exposed_parties(summary, groups, findings);
+  check_exposed_parties(summary, groups, findings, set.arena);
   check_large_alias(summary, aliases, findings);
   if (options.with_keys) verdict.keys = recipient_keys(set, classifier);
   check_reply_exposure(draft, set, classifier, findings, verdict.keys ? &*verdict.keys : nullptr);

@@ -179,9 +179,10 @@ bool EverydayEntryReader::decode_utf8_q_word(std::string_view word, std::string&
   }
   const std::string_view payload = word.substr(q1 + 3, word.size() - (q1 + 3) - 2);
   if (payload.find('?') != std::string_view::npos) return false;  // a run of several words
-  out.resize(payload.size());                                     // decoding never lengthens
+  // Decoded in place, over a copy: decoding never lengthens, so writing never overtakes reading.
+  out.assign(payload);
   char* const decoded = out.data();
-  const char* const d = payload.data();
+  const char* const d = decoded;
   const std::size_t n = payload.size();
   std::size_t length = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -229,9 +230,15 @@ std::string_view EverydayEntryReader::words(std::string_view s, std::size_t& p) 
   const std::size_t n = s.size();
   const char* const d = s.data();
   const std::size_t begin = p;
+  bool utf8 = false;
   for (;;) {
     const std::size_t word = p;
-    p = run_end(kFastNameChar, d, p, n);
+    // ASCII first (most names): a UTF-8 byte switches to the full set for this word.
+    p = run_end(kFastAsciiNameChar, d, p, n);
+    if (p < n && static_cast<unsigned char>(d[p]) >= 0x80) {
+      utf8 = true;
+      p = run_end(kFastNameChar, d, p, n);
+    }
     if (p == word) return {};
     if (p + 1 < n && d[p] == ' ' && in_table(kFastNameChar, d[p + 1])) {
       ++p;
@@ -241,7 +248,7 @@ std::string_view EverydayEntryReader::words(std::string_view s, std::size_t& p) 
   }
   const std::string_view words = s.substr(begin, p - begin);
   // Printable ASCII is clean text.
-  return ascii_prefix(words) == words.size() || is_clean_text(words) ? words : std::string_view();
+  return !utf8 || is_clean_text(words) ? words : std::string_view();
 }
 
 }  // namespace bccshield::detail

@@ -214,7 +214,7 @@ void decode_rfc2047_into(std::string_view text, std::string& out) {
     if (!has_pending) return;
     has_pending = false;
     const std::string_view gathered = std::string_view(out).substr(pending_start);
-    if (pending_charset == Charset::kUtf8 && is_valid_utf8(gathered)) return;
+    if (pending_charset == Charset::kUtf8 && utf8_unchanged_by_repair(gathered)) return;
     const std::string raw(gathered);
     out.resize(pending_start);
     convert_to_utf8(raw, pending_charset, out);

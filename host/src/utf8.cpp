@@ -73,7 +73,7 @@ bool append_valid_utf8(std::string_view bytes, std::string& out) {
   return replaced;
 }
 
-bool is_valid_utf8(std::string_view bytes) {
+bool utf8_unchanged_by_repair(std::string_view bytes) {
   std::size_t i = ascii_prefix(bytes);
   while (i < bytes.size()) {
     if (static_cast<unsigned char>(bytes[i]) < 0x80) {
