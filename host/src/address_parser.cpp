@@ -42,8 +42,7 @@ std::vector<ParseProblem> AddressListParser::run() {
   std::size_t overflows = 0;
   // The first entry too: Thunderbird hands over one pill per recipient, each a whole input.
   if (limits_.everyday_fast_path) {
-    while (!problems_.stopped() && everyday_entry()) {
-    }
+    everyday_entries();
   }
   while (!problems_.stopped() && tok_.next(t)) {
     if (tok_.depth_overflows() != overflows) {
@@ -53,8 +52,7 @@ std::vector<ParseProblem> AddressListParser::run() {
     handle(t);
     if (limits_.everyday_fast_path && t.type == TokType::kDelim &&
         (t.delim == ',' || t.delim == ':' || t.delim == ';')) {
-      while (!problems_.stopped() && everyday_entry()) {
-      }
+      everyday_entries();
     }
   }
   if (!problems_.stopped()) {
@@ -195,9 +193,14 @@ void AddressListParser::on_colon(const Token& t) {
     }
     problems_.set_last_end(t.end);
   }
+  open_group(t.end);
+}
+
+// The group named group_name_ starts; its first entry at `end`.
+void AddressListParser::open_group(std::size_t end) {
   reset_entry();
   visitor_.group_start(group_name_);
-  entry_start_ = t.end;
+  entry_start_ = end;
   needs_space_ = false;
 }
 
@@ -374,38 +377,66 @@ void AddressListParser::emit_mailbox(std::size_t at, std::size_t end) {
   if (text_after_address_) problems_.add(entry_start_, end, "text-after-address");
 }
 
-// Right after a ',', ':' or ';', when nothing of the next entry has been read yet.
-bool AddressListParser::everyday_entry() {
+// Right after a ',', ':' or ';', when nothing of the next entry has been read yet: reads the
+// entries that follow straight off the input for as long as they have an everyday shape.
+void AddressListParser::everyday_entries() {
   if (!tok_.at_rest() || tok_.position() != entry_start_ || in_angle_ || after_address_ ||
       !display_.empty() || !address_.empty() || !local_.empty()) {
-    return false;
+    return;
   }
   EverydayEntry entry;
-  if (!everyday_.read(s_, entry_start_, entry)) return false;
-  if (!problems_.count_entry(entry_start_)) {
-    // Past max_entries, as the general path at this separator: a ';' still ends the group
-    // (regressions/fast_path/group-ends-at-entry-limit).
-    // At the end of the input the general path ends the group too (after finish_entry).
-    if (entry.end == s_.size() || s_[entry.end] == ';') end_group();
-    return false;
+  bool reset = false;  // the state machine's entry state, reset once (then it stays so)
+  while (!problems_.stopped()) {
+    if (!everyday_.read(s_, entry_start_, entry)) {
+      if (everyday_separator()) continue;
+      break;
+    }
+    if (!problems_.count_entry(entry_start_)) {
+      // Past max_entries, as the general path at this separator: a ';' still ends the group
+      // (regressions/fast_path/group-ends-at-entry-limit).
+      // At the end of the input the general path ends the group too (after finish_entry).
+      if (entry.end == s_.size() || s_[entry.end] == ';') end_group();
+      break;
+    }
+    MailboxView view;
+    view.name = entry.name;
+    view.local_part = entry.local_part;
+    view.domain = entry.domain;
+    view.formatted = entry.formatted;
+    view.address = entry.address;
+    visitor_.mailbox(view);
+    // The entry ends at its ',' or ';' (or the input): exactly what finish_entry (and
+    // end_group) would do.
+    if (!reset) {
+      reset_entry();
+      reset = true;
+    }
+    if (entry.end == s_.size()) {
+      entry_start_ = entry.end;
+      break;  // nothing follows
+    }
+    if (s_[entry.end] == ';') end_group();
+    entry_start_ = entry.end + 1;
   }
-  MailboxView view;
-  view.name = entry.name;
-  view.local_part = entry.local_part;
-  view.domain = entry.domain;
-  view.formatted = entry.formatted;
-  visitor_.mailbox(view);
-  // The entry ends at its ',' or ';' (or the input): exactly what finish_entry (and end_group)
-  // would do.
-  reset_entry();
-  if (entry.end == s_.size()) {
-    entry_start_ = entry.end;
-    tok_.skip_to(entry_start_);
-    return false;  // nothing follows
-  }
-  if (s_[entry.end] == ';') end_group();
-  entry_start_ = entry.end + 1;
   tok_.skip_to(entry_start_);
+}
+
+// Where everyday_entries found no mailbox: an empty entry before a ',' (as the state machine
+// finishes it: nothing, unless it joins a missing-group-name run) or a group's plain name
+// before its ':' (as on_colon opens it), read straight off the input.
+bool AddressListParser::everyday_separator() {
+  std::size_t p = entry_start_;
+  while (p < s_.size() && is_wsp(s_[p])) ++p;
+  if (p < s_.size() && s_[p] == ',') {
+    if (problems_.last_is(kMissingGroupName, entry_start_)) return false;
+    entry_start_ = p + 1;
+    return true;
+  }
+  std::string_view name;
+  std::size_t colon = 0;
+  if (!EverydayEntryReader::read_group_name(s_, entry_start_, name, colon)) return false;
+  group_name_.assign(name);  // clean words with single spaces: cleaning changes nothing
+  open_group(colon + 1);
   return true;
 }
 

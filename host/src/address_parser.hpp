@@ -37,7 +37,9 @@ class AddressListParser {
   void reset_entry();
   void finish_entry(std::size_t end);
   void emit_mailbox(std::size_t at, std::size_t end);
-  bool everyday_entry();
+  void everyday_entries();
+  bool everyday_separator();
+  void open_group(std::size_t end);
   void end_group();
 
   std::string_view s_;

@@ -23,7 +23,11 @@ std::size_t encoded_words_length(std::string_view s, std::size_t pos) {
     // RFC 2047 5(3): no specials or spaces inside an encoded-word in a phrase. Thunderbird's
     // compose window does not decode, so for it such characters are structure: read the word
     // as plain text, or the host could see another address than the one mail goes to.
-    if (s.substr(q, r + 2 - q).find_first_of(" \t\"<>(),;:@\\[]") != std::string_view::npos) break;
+    // (One table load per byte: find_first_of would search the set once per byte.)
+    const char* const word = s.data();
+    std::size_t k = q;
+    while (k < r + 2 && !in_table(kNotInEncodedWord, word[k])) ++k;
+    if (k < r + 2) break;
     end = r + 2;
     p = end;
     first = false;

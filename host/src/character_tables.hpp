@@ -14,6 +14,21 @@ inline bool in_table(const ByteTable& table, char c) {
   return table[static_cast<unsigned char>(c)];
 }
 
+// The end of the run of bytes of `table` in d[from, n): a tight loop, four bytes a step (the
+// fast path spends most of its time here).
+inline std::size_t run_end(const ByteTable& table, const char* d, std::size_t from, std::size_t n) {
+  const bool* const in = table.data();
+  const auto at = [d](std::size_t i) { return static_cast<unsigned char>(d[i]); };
+  for (; from + 4 <= n; from += 4) {
+    if (!in[at(from)]) return from;
+    if (!in[at(from + 1)]) return from + 1;
+    if (!in[at(from + 2)]) return from + 2;
+    if (!in[at(from + 3)]) return from + 3;
+  }
+  while (from < n && in[at(from)]) ++from;
+  return from;
+}
+
 // Folding whitespace as the tokenizer sees it.
 inline bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -89,6 +104,13 @@ inline constexpr ByteTable kPlainAtomChar = [] {
   return table;
 }();
 
+// RFC 2047 5(3): what an encoded-word in a phrase may not contain (specials and spaces).
+inline constexpr ByteTable kNotInEncodedWord = [] {
+  ByteTable table{};
+  for (char c : std::string_view(" \t\"<>(),;:@\\[]")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
 // The everyday-entry fast path's sets: a name atom, a local part, a domain. Each is a subset
 // of what the general path reads the same way with nothing to clean, quote or report.
 constexpr ByteTable alnum_and(std::string_view extra) {
@@ -103,8 +125,28 @@ constexpr ByteTable with_utf8(ByteTable table) {
   for (std::size_t c = 0x80; c < table.size(); ++c) table[c] = true;
   return table;
 }
-inline constexpr ByteTable kFastNameChar = with_utf8(alnum_and("-_'"));
+inline constexpr ByteTable kFastAsciiNameChar = alnum_and("-_'");
+inline constexpr ByteTable kFastNameChar = with_utf8(kFastAsciiNameChar);
 inline constexpr ByteTable kFastLocalChar = alnum_and("._+-");
-inline constexpr ByteTable kFastDomainChar = with_utf8(alnum_and(".-"));
+// Folding whitespace, as a table.
+inline constexpr ByteTable kWsp = [] {
+  ByteTable table{};
+  for (char c : std::string_view(" \t\r\n")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+// Printable ASCII, 0x20..0x7E.
+inline constexpr ByteTable kPrintableAscii = [] {
+  ByteTable table{};
+  for (std::size_t c = 0x20; c < 0x7F; ++c) table[c] = true;
+  return table;
+}();
+// Printable ASCII but the quote and the backslash: a quoted name with nothing to unescape.
+inline constexpr ByteTable kPlainQuotedChar = [] {
+  ByteTable table{};
+  for (std::size_t c = 0x20; c < 0x7F; ++c) table[c] = c != '"' && c != '\\';
+  return table;
+}();
+// A domain label's ASCII characters (the fast path reads UTF-8 bytes and dots itself).
+inline constexpr ByteTable kFastAsciiLabelChar = alnum_and("-");
 
 }  // namespace bccshield::detail

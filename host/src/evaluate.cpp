@@ -23,18 +23,25 @@ struct PartyGroup {
 // ids in order of appearance, then a counting sort into `members` (which the groups point into).
 std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& external,
                                        std::vector<const Recipient*>& members) {
-  std::vector<std::uint32_t> group_of(external.size());
-  std::vector<std::uint32_t> sizes;
-  std::vector<const Recipient*> first;
+  // At most one party per recipient: flat arrays sized once, walked through raw pointers
+  // (the hardened library checks every vector subscript).
+  const std::size_t count = external.size();
+  const Recipient* const* const in = external.data();
+  std::vector<std::uint32_t> group_of(count);
+  std::vector<std::uint32_t> sizes(count);
+  std::vector<const Recipient*> first(count);
+  std::uint32_t* const group = group_of.data();
+  std::uint32_t* const size_of = sizes.data();
+  std::uint32_t parties = 0;
   std::unordered_map<const DomainFacts*, std::uint32_t> by_domain;
   std::unordered_map<std::string_view, std::uint32_t> by_organisation;
   // The first few domains by a short scan (a draft names few), the rest through the map.
   constexpr std::size_t kRecent = 16;
   std::array<std::pair<const DomainFacts*, std::uint32_t>, kRecent> recent{};
   std::size_t recent_size = 0;
-  for (std::size_t i = 0; i < external.size(); ++i) {
-    const Recipient* recipient = external[i];
-    std::uint32_t id = static_cast<std::uint32_t>(sizes.size());
+  for (std::size_t i = 0; i < count; ++i) {
+    const Recipient* recipient = in[i];
+    std::uint32_t id = parties;
     if (!recipient->consumer()) {  // a consumer mailbox is always a party of its own
       std::size_t r = 0;
       while (r < recent_size && recent[r].first != recipient->facts) ++r;
@@ -48,36 +55,38 @@ std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& exte
         if (recent_size < kRecent) recent[recent_size++] = {recipient->facts, id};
       }
     }
-    if (id == sizes.size()) {
-      sizes.push_back(0);
-      first.push_back(recipient);
-    }
-    group_of[i] = id;
-    ++sizes[id];
+    if (id == parties) first[parties++] = recipient;
+    group[i] = id;
+    ++size_of[id];
   }
-  std::vector<std::size_t> offsets(sizes.size() + 1, 0);
-  for (std::size_t id = 0; id < sizes.size(); ++id) offsets[id + 1] = offsets[id] + sizes[id];
-  members.assign(external.size(), nullptr);
-  std::vector<std::size_t> cursor(offsets.begin(), offsets.end() - 1);
-  for (std::size_t i = 0; i < external.size(); ++i) members[cursor[group_of[i]]++] = external[i];
+  // Each party's members together, in order of appearance (a counting sort by party).
+  std::vector<std::size_t> offsets(parties + std::size_t{1}, 0);
+  std::size_t* const offset = offsets.data();
+  for (std::size_t id = 0; id < parties; ++id) offset[id + 1] = offset[id] + size_of[id];
+  members.assign(count, nullptr);
+  const Recipient** const member = members.data();
+  std::vector<std::size_t> cursors(offsets.begin(), offsets.end() - 1);
+  std::size_t* const cursor = cursors.data();
+  for (std::size_t i = 0; i < count; ++i) member[cursor[group[i]]++] = in[i];
 
-  std::vector<PartyGroup> groups;
-  groups.reserve(sizes.size());
-  for (std::size_t id = 0; id < sizes.size(); ++id) {
-    const auto begin = members.cbegin() + static_cast<std::ptrdiff_t>(offsets[id]);
-    groups.push_back(PartyGroup{first[id]->party(), first[id]->consumer(), begin,
-                                begin + static_cast<std::ptrdiff_t>(sizes[id])});
-  }
   // Organisations with many people first (what the user needs to see), then in order of
   // appearance: a stable counting sort by size, descending (linear; most parties are single
-  // private people).
+  // private people), placing each group straight where it goes.
   std::size_t largest = 0;
-  for (const PartyGroup& group : groups) largest = std::max(largest, group.size());
-  std::vector<std::size_t> start(largest + 2, 0);
-  for (const PartyGroup& group : groups) ++start[largest - group.size() + 1];
-  for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
-  std::vector<PartyGroup> sorted(groups.size());
-  for (const PartyGroup& group : groups) sorted[start[largest - group.size()]++] = group;
+  for (std::size_t id = 0; id < parties; ++id)
+    largest = std::max<std::size_t>(largest, size_of[id]);
+  std::vector<std::size_t> starts(largest + 2, 0);
+  std::size_t* const start = starts.data();
+  for (std::size_t id = 0; id < parties; ++id) ++start[largest - size_of[id] + 1];
+  for (std::size_t k = 1; k < starts.size(); ++k) start[k] += start[k - 1];
+  std::vector<PartyGroup> sorted(parties);
+  PartyGroup* const place = sorted.data();
+  for (std::size_t id = 0; id < parties; ++id) {
+    const auto begin = members.cbegin() + static_cast<std::ptrdiff_t>(offset[id]);
+    place[start[largest - size_of[id]]++] =
+        PartyGroup{first[id]->party(), first[id]->consumer(), begin,
+                   begin + static_cast<std::ptrdiff_t>(size_of[id])};
+  }
   return sorted;
 }
 
@@ -88,8 +97,22 @@ RecipientRef ref(const Recipient& recipient) {
   return RecipientRef{RecipientRef::no_source, recipient.display};
 }
 
-void list_parties(const std::vector<PartyGroup>& groups, ExposedPartiesFinding& finding) {
+// The party texts are copied into one chunk of `storage` (the verdict's), sized first so it
+// never reallocates: one allocation for all of them, and a verdict that does not depend on
+// the draft or the classifier for them.
+void list_parties(const std::vector<PartyGroup>& groups, ExposedPartiesFinding& finding,
+                  std::deque<std::string>& storage) {
+  std::size_t bytes = 0;
+  std::size_t counted = 0;
+  for (const PartyGroup& group : groups) {
+    if (counted >= max_listed_recipients) break;
+    bytes += group.party.size();
+    counted += group.size();
+  }
+  std::string& texts = storage.emplace_back();
+  texts.reserve(bytes);
   std::size_t listed = 0;
+  finding.parties.reserve(std::min(groups.size(), max_listed_recipients));
   for (const PartyGroup& group : groups) {
     if (listed >= max_listed_recipients) {
       ++finding.omitted_parties;
@@ -97,7 +120,9 @@ void list_parties(const std::vector<PartyGroup>& groups, ExposedPartiesFinding& 
       continue;
     }
     ListedParty& party = finding.parties.emplace_back();
-    party.party = group.party;
+    const std::size_t at = texts.size();
+    texts.append(group.party);
+    party.party = std::string_view(texts).substr(at);
     party.consumer = group.consumer;
     party.size = group.size();
     party.recipients.reserve(std::min(group.size(), max_listed_recipients - listed));
@@ -141,9 +166,22 @@ Rewrite build_rewrite(const RecipientSet& set, std::string_view sender_display,
     rewrite.to.push_back(RecipientRef{RecipientRef::no_source, sender_display});
     sender_placed = true;
   }
+  if (strategy != RewriteStrategy::KeepInternal) {
+    // Everyone into Bcc: written through a pointer into the sized list (a push_back per
+    // recipient costs more than the rest of the loop).
+    rewrite.bcc.resize(set.recipients.size());
+    RecipientRef* const bcc = rewrite.bcc.data();
+    std::size_t placed = 0;
+    for (const Recipient& recipient : set.recipients) {
+      if (sender_placed && recipient.parsed() && recipient.key == sender) continue;  // in To
+      bcc[placed++] = ref(recipient);
+    }
+    rewrite.bcc.resize(placed);
+    return rewrite;
+  }
   for (const Recipient& recipient : set.recipients) {
     if (sender_placed && recipient.parsed() && recipient.key == sender) continue;  // already in To
-    const bool stays = strategy == RewriteStrategy::KeepInternal && recipient.internal();
+    const bool stays = recipient.internal();
     auto& list = !stays ? rewrite.bcc : (recipient.field == Field::To ? rewrite.to : rewrite.cc);
     list.push_back(ref(recipient));
   }
@@ -163,7 +201,7 @@ struct Findings {
 };
 
 void check_exposed_parties(const Summary& summary, const std::vector<PartyGroup>& groups,
-                           const Findings& findings) {
+                           const Findings& findings, std::deque<std::string>& storage) {
   const Policy& policy = findings.policy;
   if (summary.external_parties < policy.min_exposed_parties) return;
   ExposedPartiesFinding finding;
@@ -171,7 +209,7 @@ void check_exposed_parties(const Summary& summary, const std::vector<PartyGroup>
   finding.visible_recipients = summary.visible_recipients;
   finding.external_recipients = summary.external_recipients;
   finding.external_parties = summary.external_parties;
-  list_parties(groups, finding);
+  list_parties(groups, finding, storage);
   findings.add(rule_exposed_parties, std::move(finding));
 }
 
@@ -261,7 +299,10 @@ Verdict evaluate(const Draft& draft, const Policy& policy, const EvaluateOptions
   RecipientSet set = collect_recipients(draft.to, draft.cc, draft.bcc, classifier);
   const Findings findings{policy, verdict.findings};
 
-  std::vector<const Recipient*> external;
+  // At most every recipient is external: written through a pointer, trimmed after.
+  std::vector<const Recipient*> external(set.recipients.size());
+  const Recipient** const external_at = external.data();
+  std::size_t externals = 0;
   std::vector<const Recipient*> aliases;
   std::vector<const Recipient*> unparsable;
   Summary& summary = verdict.summary;
@@ -284,14 +325,15 @@ Verdict evaluate(const Draft& draft, const Policy& policy, const EvaluateOptions
       ++summary.internal_recipients;
     } else {
       ++summary.external_recipients;
-      external.push_back(&recipient);
+      external_at[externals++] = &recipient;
     }
   }
+  external.resize(externals);
   std::vector<const Recipient*> members;
   const std::vector<PartyGroup> groups = group_external(external, members);
   summary.external_parties = static_cast<int>(groups.size());
 
-  check_exposed_parties(summary, groups, findings);
+  check_exposed_parties(summary, groups, findings, set.arena);
   check_large_alias(summary, aliases, findings);
   if (options.with_keys) verdict.keys = recipient_keys(set, classifier);
   check_reply_exposure(draft, set, classifier, findings, verdict.keys ? &*verdict.keys : nullptr);

@@ -3,57 +3,68 @@
 #include "address_tokenizer.hpp"
 #include "address_validity.hpp"
 #include "bccshield/rfc2047.hpp"
+#include "bccshield/utf8.hpp"
 #include "character_tables.hpp"
 #include "mailbox_format.hpp"
 
 namespace bccshield::detail {
 
+// Every scan below indexes the input through a raw pointer: the positions are bounded by
+// hand, and the hardened library's check of each string_view subscript would cost as much as
+// the scan itself.
+
 bool EverydayEntryReader::read(std::string_view s, std::size_t pos, EverydayEntry& out) {
-  constexpr std::size_t kNpos = std::string_view::npos;
   const std::size_t n = s.size();
-  std::size_t p = pos;
-  while (p < n && is_wsp(s[p])) ++p;
+  const char* const d = s.data();
+  std::size_t p = run_end(kWsp, d, pos, n);
   const std::size_t text_begin = p;
   std::string_view name;
   bool quoted_name = false;
   bool encoded_name = false;
   std::size_t local_begin = p;
   std::size_t local_end = p;
-  if (p + 1 < n && s[p] == '=' && s[p + 1] == '?') {
+  if (p + 1 < n && d[p] == '=' && d[p + 1] == '?') {
     // A run of encoded-words as the name: decoded and cleaned exactly as the state machine's
     // on_text does, then collapsed as its finish_entry does.
     const std::size_t length = encoded_words_length(s, p);
     if (length == 0) return false;
+    const std::string_view encoded = s.substr(p, length);
     scratch_.clear();
-    decode_rfc2047_into(s.substr(p, length), scratch_);
-    scratch2_.clear();
-    cleaner_.clean(scratch_, scratch2_);
-    name_.clear();
-    cleaner_.clean(scratch2_, name_);
-    normalize_spaces(name_, decoded_);
-    if (decoded_.empty()) return false;
-    name = decoded_;
+    if (decode_utf8_q_word(encoded, scratch_) && is_normal_clean_name(scratch_)) {
+      name = scratch_;  // what decoding, cleaning and collapsing give (decode_utf8_q_word)
+    } else {
+      scratch_.clear();
+      decode_rfc2047_into(encoded, scratch_);
+      if (is_normal_clean_name(scratch_)) {
+        name = scratch_;  // cleaning and collapsing would change nothing
+      } else {
+        scratch2_.clear();
+        cleaner_.clean(scratch_, scratch2_);
+        name_.clear();
+        cleaner_.clean(scratch2_, name_);
+        normalize_spaces(name_, decoded_);
+        if (decoded_.empty()) return false;
+        name = decoded_;
+      }
+    }
     encoded_name = true;
     p += length;
-  } else if (p < n && s[p] == '"') {
+  } else if (p < n && d[p] == '"') {
     quoted_name = true;
-    std::size_t q = p + 1;
-    while (q < n && s[q] != '"') {
-      const auto c = static_cast<unsigned char>(s[q]);
-      if (c < 0x20 || c >= 0x7F || c == '\\') return false;
-      ++q;
-    }
-    if (q >= n) return false;
+    // Printable ASCII without a backslash, a doubled space or "=?" (which the state machine
+    // would decode) needs no unescaping, cleaning, collapsing or decoding.
+    const std::size_t q = run_end(kPlainQuotedChar, d, p + 1, n);
+    if (q >= n || d[q] != '"') return false;
     name = s.substr(p + 1, q - p - 1);
-    if (name.empty() || name.front() == ' ' || name.back() == ' ' || name.find("  ") != kNpos ||
-        name.find("=?") != kNpos) {
+    if (name.empty() || name.front() == ' ' || name.back() == ' ' ||
+        name.find("  ") != std::string_view::npos || name.find("=?") != std::string_view::npos) {
       return false;
     }
     p = q + 1;
   } else {
-    while (local_end < n && in_table(kFastLocalChar, s[local_end])) ++local_end;
+    local_end = run_end(kFastLocalChar, d, p, n);
     if (local_end == p) return false;
-    if (local_end < n && s[local_end] == '@') {
+    if (local_end < n && d[local_end] == '@') {
       p = local_end;  // a bare addr-spec
     } else {
       name = words(s, p);
@@ -63,58 +74,61 @@ bool EverydayEntryReader::read(std::string_view s, std::size_t pos, EverydayEntr
   const bool angle = !name.empty();
   const std::size_t name_end = p;
   if (angle) {
-    while (p < n && is_wsp(s[p])) ++p;
-    if (p >= n || s[p] != '<') return false;
-    local_begin = local_end = p + 1;
-    while (local_end < n && in_table(kFastLocalChar, s[local_end])) ++local_end;
-    if (local_end == local_begin || local_end >= n || s[local_end] != '@') return false;
+    p = run_end(kWsp, d, p, n);
+    if (p >= n || d[p] != '<') return false;
+    local_begin = p + 1;
+    local_end = run_end(kFastLocalChar, d, local_begin, n);
+    if (local_end == local_begin || local_end >= n || d[local_end] != '@') return false;
   }
+  // The domain, label by label: letters, digits, '-' and UTF-8, separated by single dots.
   const std::size_t domain_begin = local_end + 1;
-  std::size_t domain_end = domain_begin;
-  unsigned int bytes = 0;  // OR of every byte: UTF-8 when the high bit is set
-  bool label_empty = true;
-  bool labels_ok = true;  // no empty label (checked here for ASCII domains)
-  while (domain_end < n && in_table(kFastDomainChar, s[domain_end])) {
-    const char c = s[domain_end];
-    bytes |= static_cast<unsigned char>(c);
-    if (c == '.') {
-      labels_ok = labels_ok && !label_empty;
-      label_empty = true;
-    } else {
-      label_empty = false;
+  std::size_t q = domain_begin;
+  bool utf8 = false;
+  bool labels_ok = true;  // no empty label (what valid_domain reduces to for ASCII)
+  for (;;) {
+    const std::size_t label = q;
+    for (;;) {
+      q = run_end(kFastAsciiLabelChar, d, q, n);
+      if (q < n && static_cast<unsigned char>(d[q]) >= 0x80) {
+        utf8 = true;
+        ++q;
+        continue;
+      }
+      break;
     }
-    ++domain_end;
+    labels_ok = labels_ok && q > label;
+    if (q < n && d[q] == '.') {
+      ++q;
+      continue;
+    }
+    break;
   }
+  const std::size_t domain_end = q;
   const std::string_view domain = s.substr(domain_begin, domain_end - domain_begin);
-  if ((bytes & 0x80U) == 0) {
-    // ASCII letters, digits, '-' and '.': valid_domain reduces to the label check.
-    if (!labels_ok || label_empty) return false;
-  } else if (!valid_domain(domain) || !is_clean_text(domain)) {
-    return false;
-  }
+  if (!utf8 ? !labels_ok : !valid_utf8_domain(domain)) return false;
   p = domain_end;
   if (angle) {
-    if (p >= n || s[p] != '>') return false;
+    if (p >= n || d[p] != '>') return false;
     ++p;
   }
   const std::size_t text_end = p;
-  while (p < n && is_wsp(s[p])) ++p;
+  p = run_end(kWsp, d, p, n);
   // A trailing comment of plain words: part of the name after an angle address, the name
   // itself after a bare one (jsmime).
   std::string_view comment;
-  if (p < n && s[p] == '(') {
+  if (p < n && d[p] == '(') {
     ++p;
     comment = words(s, p);
-    if (comment.empty() || p >= n || s[p] != ')') return false;
-    ++p;
-    while (p < n && is_wsp(s[p])) ++p;
+    if (comment.empty() || p >= n || d[p] != ')') return false;
+    p = run_end(kWsp, d, p + 1, n);
   }
   // The entry ends at a ',' or ';', or with the input (a pill holds one entry).
-  if (p < n && s[p] != ',' && s[p] != ';') return false;
+  if (p < n && d[p] != ',' && d[p] != ';') return false;
   if (encoded_name && !comment.empty()) return false;
 
   out.local_part = s.substr(local_begin, local_end - local_begin);
   out.domain = domain;
+  out.address = s.substr(local_begin, domain_end - local_begin);
   out.end = p;
   out.formatted = {};
   if (!angle) {
@@ -125,7 +139,7 @@ bool EverydayEntryReader::read(std::string_view s, std::size_t pos, EverydayEntr
     out.name = name;
     // An atom name is a plain phrase (kFastNameChar is atext), a quoted one has nothing to
     // escape: format_mailbox gives the input text itself when one space precedes '<'.
-    if (!encoded_name && s[name_end] == ' ' && s[name_end + 1] == '<' &&
+    if (!encoded_name && d[name_end] == ' ' && d[name_end + 1] == '<' &&
         (!quoted_name || !name_is_plain_phrase(name))) {
       out.formatted = s.substr(text_begin, text_end - text_begin);
     }
@@ -139,17 +153,94 @@ bool EverydayEntryReader::read(std::string_view s, std::size_t pos, EverydayEntr
   return true;
 }
 
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_utf8_label(std::string_view label) {
+  if (label.size() != 5 || label[3] != '-' || label[4] != '8') return false;
+  return (label[0] | 0x20) == 'u' && (label[1] | 0x20) == 't' && (label[2] | 0x20) == 'f';
+}
+
+}  // namespace
+
+// The everyday encoded name: one =?UTF-8?Q?...?= word whose '='s all escape a byte. For it,
+// decode_rfc2047_into appends the decoded bytes, repaired as UTF-8: the caller's
+// is_normal_clean_name check (clean text is valid UTF-8) leaves exactly that.
+bool EverydayEntryReader::decode_utf8_q_word(std::string_view word, std::string& out) {
+  const std::size_t q1 = word.find('?', 2);  // encoded_words_length found it, and two more
+  if (!is_utf8_label(word.substr(2, q1 - 2)) || (word[q1 + 1] != 'Q' && word[q1 + 1] != 'q')) {
+    return false;
+  }
+  const std::string_view payload = word.substr(q1 + 3, word.size() - (q1 + 3) - 2);
+  if (payload.find('?') != std::string_view::npos) return false;  // a run of several words
+  // Decoded in place, over a copy: decoding never lengthens, so writing never overtakes reading.
+  out.assign(payload);
+  char* const decoded = out.data();
+  const char* const d = decoded;
+  const std::size_t n = payload.size();
+  std::size_t length = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = d[i];
+    if (c == '_') {
+      decoded[length++] = ' ';
+    } else if (c != '=') {
+      decoded[length++] = c;
+    } else {
+      if (i + 2 >= n) return false;
+      const int high = hex_digit(d[i + 1]);
+      const int low = hex_digit(d[i + 2]);
+      if (high < 0 || low < 0) return false;
+      decoded[length++] = static_cast<char>(high * 16 + low);
+      i += 2;
+    }
+  }
+  out.resize(length);
+  return true;
+}
+
+bool EverydayEntryReader::read_group_name(std::string_view s, std::size_t pos,
+                                          std::string_view& name, std::size_t& colon) {
+  const std::size_t n = s.size();
+  const char* const d = s.data();
+  std::size_t p = run_end(kWsp, d, pos, n);
+  const std::string_view words_read = words(s, p);
+  if (words_read.empty()) return false;
+  p = run_end(kWsp, d, p, n);
+  if (p >= n || d[p] != ':') return false;
+  name = words_read;
+  colon = p;
+  return true;
+}
+
+bool EverydayEntryReader::valid_utf8_domain(std::string_view domain) {
+  // A draft names few domains: the last one accepted is not checked again.
+  if (domain == last_utf8_domain_) return true;
+  if (!valid_domain(domain) || !is_clean_text(domain)) return false;
+  last_utf8_domain_.assign(domain);
+  return true;
+}
+
 std::string_view EverydayEntryReader::words(std::string_view s, std::size_t& p) {
   const std::size_t n = s.size();
+  const char* const d = s.data();
   const std::size_t begin = p;
-  unsigned int bytes = 0;  // OR of every byte: UTF-8 when the high bit is set
+  bool utf8 = false;
   for (;;) {
-    if (p >= n || !in_table(kFastNameChar, s[p])) return {};
-    while (p < n && in_table(kFastNameChar, s[p])) {
-      bytes |= static_cast<unsigned char>(s[p]);
-      ++p;
+    const std::size_t word = p;
+    // ASCII first (most names): a UTF-8 byte switches to the full set for this word.
+    p = run_end(kFastAsciiNameChar, d, p, n);
+    if (p < n && static_cast<unsigned char>(d[p]) >= 0x80) {
+      utf8 = true;
+      p = run_end(kFastNameChar, d, p, n);
     }
-    if (p + 1 < n && s[p] == ' ' && in_table(kFastNameChar, s[p + 1])) {
+    if (p == word) return {};
+    if (p + 1 < n && d[p] == ' ' && in_table(kFastNameChar, d[p + 1])) {
       ++p;
       continue;
     }
@@ -157,7 +248,7 @@ std::string_view EverydayEntryReader::words(std::string_view s, std::size_t& p) 
   }
   const std::string_view words = s.substr(begin, p - begin);
   // Printable ASCII is clean text.
-  return (bytes & 0x80U) == 0 || is_clean_text(words) ? words : std::string_view();
+  return !utf8 || is_clean_text(words) ? words : std::string_view();
 }
 
 }  // namespace bccshield::detail

@@ -17,6 +17,7 @@ struct EverydayEntry {
   std::string_view local_part;  // never needs quotes
   std::string_view domain;
   std::string_view formatted;  // when not empty: format_mailbox of this mailbox, as written
+  std::string_view address;    // local_part@domain, one view into the input
   std::size_t end = 0;         // the ',' or ';' that ends the entry
 };
 
@@ -30,14 +31,21 @@ class EverydayEntryReader {
   // by ',' or ';'. Anything else (or the last entry) returns false: the general path reads it.
   // Every scan stops at the next top-level ',' so the pass stays linear.
   bool read(std::string_view s, std::size_t pos, EverydayEntry& out);
+  // Reads a group's opening "Plain Name:" at `pos` (same place): `name` as the state machine
+  // would build it from those words, `colon` the position of the ':'. False for anything else.
+  static bool read_group_name(std::string_view s, std::size_t pos, std::string_view& name,
+                              std::size_t& colon);
 
  private:
   // Words of name characters (UTF-8 included) separated by single spaces, from `p` (moved
   // past them); empty when there are none or they are not clean text.
   static std::string_view words(std::string_view s, std::size_t& p);
+  static bool decode_utf8_q_word(std::string_view word, std::string& out);
+  // valid_domain and clean text, for a domain holding UTF-8.
+  bool valid_utf8_domain(std::string_view domain);
 
   TextCleaner cleaner_;
-  std::string decoded_, scratch_, scratch2_, name_;
+  std::string decoded_, scratch_, scratch2_, name_, last_utf8_domain_;
 };
 
 }  // namespace bccshield::detail

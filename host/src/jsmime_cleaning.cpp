@@ -1,6 +1,9 @@
 #include "jsmime_cleaning.hpp"
 
+#include <cstring>
+
 #include "bccshield/utf8.hpp"
+#include "character_tables.hpp"
 
 namespace bccshield::detail {
 namespace {
@@ -52,12 +55,14 @@ bool is_js_space(std::uint32_t cp) {
 
 bool is_clean_text(std::string_view s) {
   const std::size_t n = s.size();
+  const char* const d = s.data();
   for (std::size_t i = printable_ascii_prefix(s); i < n; ++i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b >= 0x20 && b < 0x7F) continue;
+    i = run_end(kPrintableAscii, d, i, n);  // the ASCII between the code points to check
+    if (i == n) break;
+    const auto b = static_cast<unsigned char>(d[i]);
     if (b == '\t' || b == '\n' || b == '\r') continue;
     if (b < 0x80 || i + 1 >= n) return false;
-    const auto c1 = static_cast<unsigned char>(s[i + 1]);
+    const auto c1 = static_cast<unsigned char>(d[i + 1]);
     if ((c1 & 0xC0U) != 0x80U) return false;
     if (b >= 0xC2 && b <= 0xD7) {
       if (b == 0xC2 && (c1 <= 0xA0 || c1 == 0xAD)) return false;  // C1 controls, NBSP, SHY
@@ -66,7 +71,7 @@ bool is_clean_text(std::string_view s) {
       continue;
     }
     if (b >= 0xE4 && b <= 0xE9 && i + 2 < n &&
-        (static_cast<unsigned char>(s[i + 2]) & 0xC0U) == 0x80U) {
+        (static_cast<unsigned char>(d[i + 2]) & 0xC0U) == 0x80U) {
       i += 2;
       continue;
     }
@@ -118,6 +123,26 @@ void normalize_spaces(std::string_view in, std::string& out) {
     }
     out.append(in.substr(start, i - start));
   }
+}
+
+bool is_normal_clean_name(std::string_view s) {
+  if (s.empty() || s.front() == ' ' || s.back() == ' ' || s.find("  ") != std::string_view::npos)
+    return false;
+  // In clean text the only JavaScript spaces are ' ', tab, CR and LF (the others are controls
+  // or code points is_clean_text refuses): no byte below ' ' leaves single spaces only.
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const char* const d = s.data();
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, d + i, sizeof word);
+    if (((word - kOnes * 0x20U) & ~word & kHighs) != 0) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(d[i]) < 0x20) return false;
+  }
+  return is_clean_text(s);
 }
 
 bool TextCleaner::clean(std::string_view token, std::string& out) {

@@ -23,6 +23,10 @@ bool has_invisible(std::string_view s);
 // Collapses whitespace runs to one space and trims (jsmime: replace(/\s+/g, " ").trim()).
 void normalize_spaces(std::string_view in, std::string& out);
 
+// True when `s` is a name that cleaning and normalize_spaces both leave as it is: not empty,
+// clean text (is_clean_text) with single spaces between words and no other whitespace.
+bool is_normal_clean_name(std::string_view s);
+
 // jsmime cleanToken, keeping its scratch space between calls (the parser cleans every token).
 class TextCleaner {
  public:

@@ -23,11 +23,8 @@ std::string bounded_problem_text(std::string_view raw) {
   return text;
 }
 
-bool ProblemLog::count_entry(std::size_t entry_start) {
-  if (count_ < max_) {
-    ++count_;
-    return true;
-  }
+// Past max_entries: the rest of the input is one problem, and parsing stops.
+bool ProblemLog::overflow(std::size_t entry_start) {
   stopped_ = true;
   ParseProblem p;
   p.text = text(entry_start, s_.size());

@@ -20,7 +20,13 @@ class ProblemLog {
 
   // Counts one entry starting at `entry_start`. False past max_entries: the rest of the
   // input from there is reported as too-many-entries and parsing must stop.
-  bool count_entry(std::size_t entry_start);
+  bool count_entry(std::size_t entry_start) {
+    if (count_ < max_) {
+      ++count_;
+      return true;
+    }
+    return overflow(entry_start);
+  }
   // The text from..to (trimmed) as a problem, counted as an entry.
   void add(std::size_t from, std::size_t to, const char* reason);
 
@@ -34,6 +40,7 @@ class ProblemLog {
   std::vector<ParseProblem> take() { return std::move(problems_); }
 
  private:
+  bool overflow(std::size_t entry_start);
   [[nodiscard]] std::string text(std::size_t from, std::size_t to) const;
 
   std::string_view s_;

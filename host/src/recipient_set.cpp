@@ -1,6 +1,7 @@
 #include "bccshield/recipient_set.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "bccshield/consumer_domains.hpp"
 #include "bccshield/domain.hpp"
@@ -14,33 +15,114 @@ bool is_lower_ldh(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
+// Eight bytes at once (SWAR): a byte is 'A'..'Z' when, its high bit cleared, adding 0x80 - 'A'
+// sets the high bit and adding 0x80 - 'Z' - 1 does not (no carry crosses bytes).
+bool has_upper_byte(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const std::uint64_t low = word & ~kHighs;
+  const std::uint64_t from_a = low + kOnes * (0x80U - 'A');
+  const std::uint64_t past_z = low + kOnes * (0x80U - 'Z' - 1);
+  return (from_a & ~past_z & ~word & kHighs) != 0;
+}
+
+std::uint64_t load8(const char* at) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, at, sizeof word);
+  return word;
+}
+
+bool has_ascii_upper(std::string_view text) {
+  const char* const d = text.data();
+  const std::size_t n = text.size();
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (d[i] >= 'A' && d[i] <= 'Z') return true;
+    }
+    return false;
+  }
+  for (std::size_t i = 0; i + 8 <= n; i += 8) {
+    if (has_upper_byte(load8(d + i))) return true;
+  }
+  return has_upper_byte(load8(d + n - 8));  // the tail, overlapping what was seen
+}
+
+// a == b for two texts of length n, eight bytes a step (memcmp is a call for a few bytes).
+bool same_bytes(const char* a, const char* b, std::size_t n) {
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+  for (std::size_t i = 0; i + 8 <= n; i += 8) {
+    if (load8(a + i) != load8(b + i)) return false;
+  }
+  return load8(a + n - 8) == load8(b + n - 8);
+}
+
+// A recipient identity's hash, eight bytes per step (std::hash goes through an out-of-line
+// Murmur that costs a third of keeping a recipient). Unseeded, like std::hash.
+std::size_t identity_hash(std::string_view text) {
+  constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+  const char* const d = text.data();
+  const std::size_t n = text.size();
+  std::uint64_t hash = n * kMultiplier;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    hash = (hash ^ load8(d + i)) * kMultiplier;
+    hash ^= hash >> 29U;
+  }
+  if (i < n) {
+    // The tail: the last eight bytes (overlapping; the length is in the seed), or fewer.
+    std::uint64_t word = 0;
+    if (n >= 8) {
+      word = load8(d + n - 8);
+    } else {
+      for (std::size_t k = 0; k < n; ++k) word = (word << 8U) | static_cast<unsigned char>(d[k]);
+    }
+    hash = (hash ^ word) * kMultiplier;
+  }
+  hash ^= hash >> 32U;
+  return static_cast<std::size_t>(hash);
+}
+
 // Open-addressing set of recipient indices keyed by their identity; no allocation per entry.
 // Slots keep the hash: growing never rehashes a string, and most probes compare no text.
 class IdentityIndex {
  public:
   explicit IdentityIndex(const std::vector<Recipient>& recipients) : recipients_(recipients) {
-    slots_.assign(64, Slot{});
+    slots_.resize(64);
+  }
+
+  // Room for `count` identities without growing (a big list is known up front).
+  void reserve(std::size_t count) {
+    std::size_t size = slots_.size();
+    while (count * 2 > size) size *= 2;
+    if (size > slots_.size()) rehash(size);
   }
 
   // True when `identity` was not there yet; then remembers it as recipient `index`.
   bool insert(std::string_view identity, std::uint32_t index) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
-    const std::size_t hash = StringHash{}(identity);
+    if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    const auto hash = static_cast<std::uint32_t>(identity_hash(identity));
     std::size_t slot = hash & (slots_.size() - 1);
-    while (slots_[slot].index != kEmpty) {
-      if (slots_[slot].hash == hash && identity_of(slots_[slot].index) == identity) return false;
+    while (slots_[slot].index_plus_one != 0) {
+      if (slots_[slot].hash == hash && identity_of(slots_[slot].index_plus_one - 1) == identity) {
+        return false;
+      }
       slot = (slot + 1) & (slots_.size() - 1);
     }
-    slots_[slot] = Slot{hash, index};
+    slots_[slot] = Slot{hash, index + 1};
     ++size_;
     return true;
   }
 
  private:
-  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFU;
+  // Eight bytes, all zero when empty: growing is a memset and a pass over half-full slots.
   struct Slot {
-    std::size_t hash = 0;
-    std::uint32_t index = kEmpty;
+    std::uint32_t hash = 0;  // the identity's hash, low half: most probes compare no text
+    std::uint32_t index_plus_one = 0;
   };
 
   [[nodiscard]] std::string_view identity_of(std::uint32_t index) const {
@@ -48,13 +130,13 @@ class IdentityIndex {
     return recipient.key.empty() ? recipient.display : recipient.key;
   }
 
-  void grow() {
-    std::vector<Slot> old(slots_.size() * 2, Slot{});
+  void rehash(std::size_t size) {
+    std::vector<Slot> old(size);
     old.swap(slots_);
     for (const Slot& entry : old) {
-      if (entry.index == kEmpty) continue;
+      if (entry.index_plus_one == 0) continue;
       std::size_t slot = entry.hash & (slots_.size() - 1);
-      while (slots_[slot].index != kEmpty) slot = (slot + 1) & (slots_.size() - 1);
+      while (slots_[slot].index_plus_one != 0) slot = (slot + 1) & (slots_.size() - 1);
       slots_[slot] = entry;
     }
   }
@@ -92,7 +174,8 @@ class DomainSpellings {
 void append_local_part_key(std::string_view local_part, std::string& key) {
   const std::size_t start = key.size();
   key.append(local_part);
-  for (std::size_t i = start; i < key.size(); ++i) key[i] = ascii_lower(key[i]);
+  char* const folded = key.data() + start;
+  for (std::size_t i = 0; i < local_part.size(); ++i) folded[i] = ascii_lower(folded[i]);
 }
 
 std::string make_key(std::string_view local_part, std::string_view domain,
@@ -224,6 +307,9 @@ class Collector final : public AddressVisitor {
       const std::size_t room = set_.recipients.size() + entry.size() / 16;
       if (entry.size() > 4096 && room > set_.recipients.capacity()) {
         set_.recipients.reserve(std::max(room, 2 * set_.recipients.capacity()));
+        // The index by a tighter guess (a header spends some 50 bytes per address; a
+        // wrong guess only costs a growth).
+        index_.reserve(set_.recipients.size() + entry.size() / 48);
       }
       mailboxes_ = 0;
       groups_ = 0;
@@ -268,13 +354,17 @@ class Collector final : public AddressVisitor {
       recipient.problem = "missing-domain";
     } else {
       const DomainEntry& domain = lookup_domain(mailbox.domain);
-      std::string& key = arena_.open(mailbox.local_part.size() + 1 + domain.normalized.size());
-      append_local_part_key(mailbox.local_part, key);
-      key += '@';
       recipient.domain_offset = mailbox.local_part.size() + 1;
-      key += domain.normalized;
-      recipient.key = arena_.take();
       recipient.facts = domain.facts;
+      if (!mailbox.address.empty() && domain.as_written && !has_ascii_upper(mailbox.local_part)) {
+        recipient.key = mailbox.address;  // the key as written: a view into the draft's string
+      } else {
+        std::string& key = arena_.open(mailbox.local_part.size() + 1 + domain.normalized.size());
+        append_local_part_key(mailbox.local_part, key);
+        key += '@';
+        key += domain.normalized;
+        recipient.key = arena_.take();
+      }
     }
     if (!mailbox.formatted.empty()) {
       recipient.display = mailbox.formatted;  // a view into the draft's string
@@ -307,18 +397,36 @@ class Collector final : public AddressVisitor {
   // the first ones are found by a short scan (no hashing); past that, the maps.
   struct DomainEntry {
     std::string raw;
+    std::uint32_t head = 0;  // head_of(raw): most probes compare only this
     std::string normalized;
+    bool as_written = false;  // normalized == raw
     const DomainFacts* facts = nullptr;
   };
 
+  // The length and the last two bytes of a (non-empty) domain: what tells a draft's few
+  // domains apart, without a call.
+  static std::uint32_t head_of(std::string_view text) {
+    const auto last = static_cast<unsigned char>(text.back());
+    const auto before = static_cast<unsigned char>(text.size() > 1 ? text[text.size() - 2] : 0);
+    return (static_cast<std::uint32_t>(text.size()) << 16U) | (before << 8U) | last;
+  }
+
+  static bool matches(const DomainEntry& entry, std::uint32_t head, std::string_view raw) {
+    return entry.head == head && entry.raw.size() == raw.size() &&
+           same_bytes(entry.raw.data(), raw.data(), raw.size());
+  }
+
   const DomainEntry& lookup_domain(std::string_view raw) {
+    const std::uint32_t head = head_of(raw);
     for (const DomainEntry& entry : recent_) {
-      if (entry.raw == raw) return entry;
+      if (matches(entry, head, raw)) return entry;
     }
     DomainEntry& entry = recent_.size() < kRecentDomains ? recent_.emplace_back() : overflow_;
     entry.raw.assign(raw);
+    entry.head = head;
     const bool normal = raw.back() != '.' && std::all_of(raw.begin(), raw.end(), is_lower_ldh);
     entry.normalized.assign(normal ? raw : spellings_.normalized(raw));
+    entry.as_written = entry.normalized == entry.raw;
     entry.facts = &classifier_.facts(entry.normalized);
     return entry;
   }

@@ -103,10 +103,18 @@ int hex_value(char c) {
 // Q encoding: '_' is a space, =XX a byte; a '=' before trailing whitespace is dropped with it.
 void decode_q(std::string_view text, std::string& out) {
   for (std::size_t i = 0; i < text.size(); ++i) {
+    // A run of bytes that stand for themselves is copied at once.
+    std::size_t run = i;
+    while (run < text.size() && text[run] != '_' && text[run] != '=') ++run;
+    if (run > i) {
+      out.append(text.substr(i, run - i));
+      i = run;
+      if (i == text.size()) return;
+    }
     const char c = text[i];
     if (c == '_') {
       out.push_back(' ');
-    } else if (c == '=') {
+    } else {  // '='
       if (i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
         out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
         i += 2;
@@ -120,8 +128,6 @@ void decode_q(std::string_view text, std::string& out) {
         continue;
       }
       out.push_back('=');
-    } else {
-      out.push_back(c);
     }
   }
 }
@@ -195,16 +201,23 @@ bool rfc2047_charset_supported(std::string_view label) {
 }
 
 void decode_rfc2047_into(std::string_view text, std::string& out) {
-  std::string pending;  // bytes of consecutive words in one charset, decoded together
+  // Bytes of consecutive words in one charset are decoded together. They are gathered at the
+  // end of `out`, from pending_start, and converted there at the flush: UTF-8 that is already
+  // valid (the common case) is neither copied nor allocated.
+  std::size_t pending_start = 0;
   std::string_view pending_label;
   Charset pending_charset = Charset::kUnknown;
   bool has_pending = false;
-  std::string bytes;
+  std::string bytes;  // a B payload, decoded before it is known to be well-formed
 
   const auto flush = [&] {
-    if (has_pending) convert_to_utf8(pending, pending_charset, out);
-    pending.clear();
+    if (!has_pending) return;
     has_pending = false;
+    const std::string_view gathered = std::string_view(out).substr(pending_start);
+    if (pending_charset == Charset::kUtf8 && utf8_unchanged_by_repair(gathered)) return;
+    const std::string raw(gathered);
+    out.resize(pending_start);
+    convert_to_utf8(raw, pending_charset, out);
   };
   const auto plain = [&](std::string_view segment) {
     // Whitespace between (or around) encoded-words disappears (RFC 2047 6.2).
@@ -226,26 +239,28 @@ void decode_rfc2047_into(std::string_view text, std::string& out) {
     const std::size_t q1 = word.find('?', 2);
     const std::string_view label = word.substr(2, q1 - 2);
     const char enc = word[q1 + 1];
+    const bool base64 = enc == 'B' || enc == 'b';
     const std::string_view payload = word.substr(q1 + 3, word.size() - (q1 + 3) - 2);
     const Charset charset = lookup_charset(label);
-    bytes.clear();
     bool ok = charset != Charset::kUnknown;
-    if (ok) {
-      if (enc == 'B' || enc == 'b') {
-        ok = decode_b(payload, bytes);
-      } else {
-        decode_q(payload, bytes);
-      }
+    if (ok && base64) {
+      bytes.clear();
+      ok = decode_b(payload, bytes);
     }
     if (!ok) {
       flush();
       out.append(word);  // unknown charset or bad payload: keep the word as written
     } else {
       if (has_pending && label != pending_label) flush();
+      if (!has_pending) pending_start = out.size();
       pending_label = label;
       pending_charset = charset;
-      pending.append(bytes);
       has_pending = true;
+      if (base64) {
+        out.append(bytes);
+      } else {
+        decode_q(payload, out);
+      }
     }
     last = pos + len;
     pos = text.find("=?", last);

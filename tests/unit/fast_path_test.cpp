@@ -253,19 +253,19 @@ class InputGenerator {
   std::string address() { return pick(12) == 0 ? local() : local() + "@" + domain(); }
 
   std::string encoded_word() {
-    static constexpr const char* kWords[] = {"=?UTF-8?Q?Caf=C3=A9?=",
-                                             "=?utf-8?B?SsO2cmc=?=",
-                                             "=?ISO-8859-1?Q?Andr=E9?=",
-                                             "=?windows-1252?Q?=93Boss=94?=",
-                                             "=?UTF-8?Q?a_b?=",
-                                             "=?UTF-8?B?!!!?=",
-                                             "=?unknown?Q?x?=",
-                                             "=?UTF-8?Q?=E2=80=8B?=",
-                                             "=?UTF-8?Q?x@evil.example?=",
-                                             "=?UTF-8?Q?"
-                                             "?=",
-                                             "=?UTF-8?Q?Smith=2C_Ann?=",
-                                             "=?utf-8?q?=C2=A0?="};
+    static constexpr const char* kWords[] = {
+        "=?UTF-8?Q?Caf=C3=A9?=", "=?utf-8?B?SsO2cmc=?=", "=?ISO-8859-1?Q?Andr=E9?=",
+        "=?windows-1252?Q?=93Boss=94?=", "=?UTF-8?Q?a_b?=", "=?UTF-8?B?!!!?=", "=?unknown?Q?x?=",
+        "=?UTF-8?Q?=E2=80=8B?=", "=?UTF-8?Q?x@evil.example?=",
+        "=?UTF-8?Q?"
+        "?=",
+        "=?UTF-8?Q?Smith=2C_Ann?=", "=?utf-8?q?=C2=A0?=",
+        // Near misses of the in-place UTF-8 Q decoding:
+        // invalid UTF-8, lower-case hex, a bare '=',
+        // spaces the collapsing changes, a control.
+        "=?UTF-8?Q?Andr=E9?=", "=?utf-8?q?=c3=a9t=C3=A9?=", "=?UTF-8?Q?x=?=", "=?UTF-8?Q?a=3?=",
+        "=?UTF-8?Q?_lead?=", "=?UTF-8?Q?two__spaces?=", "=?UTF-8?Q?tab=09x?=", "=?UTF-8*fr?Q?x?=",
+        "=?UTF8?Q?x?="};
     std::string out = kWords[pick(std::size(kWords))];
     if (pick(3) == 0) out += one_of({" ", "  ", ""}) + std::string(kWords[pick(std::size(kWords))]);
     return out;

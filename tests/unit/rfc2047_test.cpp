@@ -104,5 +104,35 @@ TEST(Rfc2047, ValidUtf8HelperReportsRepairs) {
   EXPECT_EQ(out, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+// utf8_unchanged_by_repair (which lets the decoder skip a copy) agrees with the repair itself,
+// on every sequence of up to three bytes from the boundaries of the UTF-8 tables, inside ASCII.
+TEST(Rfc2047, Utf8CheckAgreesWithTheRepair) {
+  constexpr unsigned char kBytes[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF,
+                                      0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE,
+                                      0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+  std::size_t valid = 0;
+  std::size_t checked = 0;
+  for (const unsigned char a : kBytes) {
+    for (const unsigned char b : kBytes) {
+      for (const unsigned char c : kBytes) {
+        for (const std::size_t length : {1U, 2U, 3U}) {
+          const char bytes[3] = {static_cast<char>(a), static_cast<char>(b), static_cast<char>(c)};
+          const std::string text = "ab" + std::string(bytes, length) + "xyz";
+          std::string repaired;
+          const bool replaced = append_valid_utf8(text, repaired);
+          ASSERT_EQ(utf8_unchanged_by_repair(text), !replaced) << testing::PrintToString(text);
+          ASSERT_EQ(!replaced, repaired == text);
+          valid += replaced ? 0U : 1U;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(valid, 100U);  // both answers are reached
+  EXPECT_GT(checked - valid, 100U);
+  EXPECT_TRUE(utf8_unchanged_by_repair("\xF0\x9F\x98\x80 and \xE6\x97\xA5"));
+  EXPECT_FALSE(utf8_unchanged_by_repair("\xF0\x9F\x98"));  // cut short
+}
+
 }  // namespace
 }  // namespace bccshield

@@ -78,13 +78,15 @@ struct ParsedAddressList {
 ParsedAddressList parse_address_list(std::string_view text, const ParseLimits& limits = {});
 
 // A mailbox as the parser sees it: views valid only during the visitor call, except
-// `formatted`, which points into the parsed text.
+// `formatted` and `address`, which point into the parsed text.
 struct MailboxView {
   std::string_view name;
   std::string_view local_part;
   std::string_view domain;
   // When not empty: exactly what format_mailbox gives for this mailbox, as written in the input.
   std::string_view formatted;
+  // When not empty: local_part + "@" + domain, as one view into the parsed text.
+  std::string_view address;
 };
 
 // Streaming form of parse_address_list: what it would return, without building it (it is

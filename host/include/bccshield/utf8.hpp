@@ -13,6 +13,9 @@ namespace bccshield {
 // Returns true when something was replaced.
 bool append_valid_utf8(std::string_view bytes, std::string& out);
 
+// True when `bytes` is valid UTF-8: append_valid_utf8 would copy it unchanged.
+bool utf8_unchanged_by_repair(std::string_view bytes);
+
 // Appends one Unicode code point as UTF-8.
 void append_code_point(std::uint32_t code_point, std::string& out);
 

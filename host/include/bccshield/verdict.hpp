@@ -33,7 +33,9 @@ struct RecipientRef {
 };
 
 struct ListedParty {
-  std::string party;  // a private mailbox's address, or an organisation's registrable domain
+  // A private mailbox's address, or an organisation's registrable domain: a view into the
+  // draft or into the verdict's storage (no allocation per party).
+  std::string_view party;
   bool consumer = false;
   std::size_t size = 0;
   std::vector<RecipientRef> recipients;  // at most max_listed_recipients over all parties
