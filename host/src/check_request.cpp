@@ -88,6 +88,18 @@ bool holds_control(std::string_view text) {
   return false;
 }
 
+// Whether the body escapes a low surrogate (\uDC00..\uDFFF) anywhere: only then can a string
+// hold one alone, and only then are strings looked at for it.
+bool escapes_low_surrogate(std::string_view body) {
+  for (std::size_t i = body.find('\\'); i != std::string_view::npos; i = body.find('\\', i + 2)) {
+    if (i + 3 >= body.size()) return false;
+    const char third = static_cast<char>(body[i + 3] | 0x20);  // ASCII lower case
+    if (body[i + 1] == 'u' && (body[i + 2] | 0x20) == 'd' && third >= 'c' && third <= 'f')
+      return true;
+  }
+  return false;
+}
+
 class Reader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Reader> {
  public:
   // Every handler returns false to stop at the first thing the DOM path must answer.
@@ -139,8 +151,10 @@ class Reader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Reader> {
     return true;
   }
 
+  explicit Reader(bool check_surrogates) : check_surrogates_(check_surrogates) {}
+
   bool Key(const char* text, rapidjson::SizeType length, bool /*copy*/) {
-    if (holds_surrogate(text, length)) return false;
+    if (check_surrogates_ && holds_surrogate(text, length)) return false;
     if (skip_ > 0) return true;
     const std::string_view key(text, length);
     pending_ = Slot::Skip;
@@ -167,7 +181,7 @@ class Reader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Reader> {
   }
 
   bool String(const char* text, rapidjson::SizeType length, bool /*copy*/) {
-    if (holds_surrogate(text, length)) return false;
+    if (check_surrogates_ && holds_surrogate(text, length)) return false;
     if (skip_ > 0) return true;
     if (where_ == Where::List) {
       list_->emplace_back(text, length);
@@ -304,6 +318,7 @@ class Reader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Reader> {
     }
   }
 
+  bool check_surrogates_;
   CheckRequest request_;
   std::string type_;
   std::string draft_type_;
@@ -328,7 +343,7 @@ std::optional<CheckRequest> read_check_request(std::string_view body) {
   // SSE2 scans read aligned 16-byte blocks, up to 15 bytes past the terminating NUL.
   std::string text(body.size() + 16, '\0');
   std::memcpy(text.data(), body.data(), body.size());
-  Reader reader;
+  Reader reader(escapes_low_surrogate(body));
   rapidjson::InsituStringStream stream(text.data());
   rapidjson::Reader parser;
   constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag;

@@ -23,9 +23,9 @@ constexpr std::array<char, 256> kEscapes = [] {
   return table;
 }();
 
-// The position of the first byte at or after `from` that dump() escapes (C0, '"', '\\'), or
-// text.size(). Eight bytes at a time: most of a reply is printable ASCII.
-std::size_t next_escape(std::string_view text, std::size_t from) {
+// The position of the first byte at or after `from` that dump() escapes (C0, '"', '\\') or that
+// starts a UTF-8 sequence, or text.size(). Eight bytes at a time: most of a reply is ASCII.
+std::size_t next_special(std::string_view text, std::size_t from) {
   using utf8_detail::kHighs;
   using utf8_detail::kOnes;
   const auto zero_byte = [](std::uint64_t word) { return (word - kOnes) & ~word & kHighs; };
@@ -33,45 +33,56 @@ std::size_t next_escape(std::string_view text, std::size_t from) {
   for (; i + 8 <= text.size(); i += 8) {
     const std::uint64_t word = utf8_detail::load8(text.data() + i);
     const std::uint64_t below_space = (word - kOnes * 0x20U) & ~word & kHighs;
-    if ((below_space | zero_byte(word ^ (kOnes * '"')) | zero_byte(word ^ (kOnes * '\\'))) != 0)
+    if (((word & kHighs) | below_space | zero_byte(word ^ (kOnes * '"')) |
+         zero_byte(word ^ (kOnes * '\\'))) != 0)
       break;
   }
-  while (i < text.size() && kEscapes[static_cast<unsigned char>(text[i])] == 0) ++i;
+  while (i < text.size() && kEscapes[static_cast<unsigned char>(text[i])] == 0 &&
+         static_cast<unsigned char>(text[i]) < 0x80)
+    ++i;
   return i;
 }
 
 bool continuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
 
+// The length of the UTF-8 sequence that starts with the non-ASCII byte text[i], or 0 when it
+// is not one RFC 3629 allows (overlong, surrogate, past U+10FFFF, truncated).
+std::size_t sequence_length(std::string_view text, std::size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data()) + i;
+  const std::size_t left = text.size() - i;
+  const unsigned char lead = p[0];
+  // Second-byte ranges where RFC 3629 narrows them.
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  std::size_t length = 0;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (left < length || p[1] < low || p[1] > high) return 0;
+  for (std::size_t k = 2; k < length; ++k)
+    if (!continuation(p[k])) return 0;
+  return length;
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
   std::size_t i = 0;
-  while (i < size) {
+  while (i < text.size()) {
     i += ascii_prefix(text.substr(i));
-    if (i >= size) break;
-    const unsigned char lead = p[i];
-    // Second-byte ranges where RFC 3629 narrows them (no overlong, surrogate or > U+10FFFF).
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    std::size_t length = 0;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return false;
-    }
-    if (size - i < length || p[i + 1] < low || p[i + 1] > high) return false;
-    for (std::size_t k = 2; k < length; ++k)
-      if (!continuation(p[i + k])) return false;
+    if (i >= text.size()) break;
+    const std::size_t length = sequence_length(text, i);
+    if (length == 0) return false;
     i += length;
   }
   return true;
@@ -91,25 +102,33 @@ void JsonWriter::string(std::string_view text) {
 }
 
 void JsonWriter::quoted(std::string_view text) {
-  if (!is_valid_utf8(text)) {
-    // Rare (a draft read from a message file): nlohmann's own U+FFFD replacement, exactly.
-    out_ += nlohmann::json(std::string(text))
-                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return;
-  }
+  const std::size_t start = out_.size();
   out_ += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
-  for (std::size_t i = next_escape(text, 0); i < text.size(); i = next_escape(text, i + 1)) {
-    const char escape = kEscapes[static_cast<unsigned char>(text[i])];
+  for (std::size_t i = next_special(text, 0); i < text.size(); i = next_special(text, i)) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x80) {
+      const std::size_t length = sequence_length(text, i);
+      if (length == 0) {
+        // Not UTF-8 (a draft read from a message file, rare): nlohmann's own U+FFFD
+        // replacement, exactly.
+        out_.resize(start);
+        out_ += nlohmann::json(std::string(text))
+                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
+      }
+      i += length;
+      continue;
+    }
+    const char escape = kEscapes[byte];
     out_.append(text.data() + run, i - run);
-    run = i + 1;
+    run = ++i;
     if (escape != 'u') {
       const char pair[2] = {'\\', escape};
       out_.append(pair, 2);
       continue;
     }
     constexpr std::string_view kHex = "0123456789abcdef";
-    const auto byte = static_cast<unsigned char>(text[i]);
     const char sequence[6] = {'\\', 'u', '0', '0', kHex[byte >> 4U], kHex[byte & 0xFU]};
     out_.append(sequence, 6);
   }
