@@ -1,6 +1,7 @@
 #include "bccshield/json_writer.hpp"
 
 #include <array>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "bccshield/utf8.hpp"
@@ -86,6 +87,20 @@ bool is_valid_utf8(std::string_view text) {
     i += length;
   }
   return true;
+}
+
+void JsonWriter::signed_number(long long value) {
+  element();
+  char digits[24];
+  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out_.append(digits, static_cast<std::size_t>(end - digits));
+}
+
+void JsonWriter::unsigned_number(unsigned long long value) {
+  element();
+  char digits[24];
+  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out_.append(digits, static_cast<std::size_t>(end - digits));
 }
 
 void JsonWriter::key(std::string_view name) {
