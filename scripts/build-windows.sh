@@ -61,7 +61,7 @@ RECIPE=1
 # --- tools -------------------------------------------------------------------------------------
 install_tools() {
   local wanted=(g++-mingw-w64-x86-64-posix wine wine64 msitools wixl autoconf automake libtool
-                cmake make pkg-config python3 dpkg-dev googletest nlohmann-json3-dev
+                cmake make pkg-config python3 dpkg-dev googletest nlohmann-json3-dev rapidjson-dev
                 "$BOOST_HEADERS_PACKAGE" publicsuffix xz-utils)
   local missing=() package
   for package in "${wanted[@]}"; do
@@ -214,9 +214,10 @@ build_boost_program_options() {
   mark_built $stamp
 }
 
-link_header_only() {  # nlohmann_json: Debian's headers and CMake package, nothing to compile
+link_header_only() {  # nlohmann_json and RapidJSON: Debian's headers (and CMake package), nothing to compile
   mkdir -p "$PREFIX/include" "$PREFIX/share/cmake/nlohmann_json"
   ln -sfn /usr/include/nlohmann "$PREFIX/include/nlohmann"
+  ln -sfn /usr/include/rapidjson "$PREFIX/include/rapidjson"
   cp /usr/share/cmake/nlohmann_json/*.cmake "$PREFIX/share/cmake/nlohmann_json/"
 }
 

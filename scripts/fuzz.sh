@@ -8,7 +8,7 @@
 #   scripts/fuzz.sh --keep-going ...      # fork mode: save every finding and go on
 #   scripts/fuzz.sh --out build/fuzz-smoke --smoke   # corpora, findings, logs elsewhere
 #
-# Targets: address_list fast_path eml policy protocol (tests/fuzz/README.md). Work corpora grow in
+# Targets: address_list fast_path eml policy protocol check_request (tests/fuzz/README.md). Work corpora grow in
 # build/fuzz/corpus/<target> (the seeds in tests/fuzz/corpus and the saved regressions are
 # read, never written); crashes land in build/fuzz/artifacts/<target>/, logs in build/fuzz/logs.
 # Exits 1 when any target found a crash, leak or timeout. Runs nice'd.
@@ -38,7 +38,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-[[ ${#targets[@]} -gt 0 ]] || targets=(address_list fast_path eml policy protocol)
+[[ ${#targets[@]} -gt 0 ]] || targets=(address_list fast_path eml policy protocol check_request)
 
 bin=build/fuzz/fuzzers
 out=$work
@@ -51,15 +51,17 @@ fi
 max_len() {
   case "$1" in
     address_list|fast_path|eml) echo 131072 ;;
-    protocol) echo 65536 ;;
+    protocol|check_request) echo 65536 ;;
     *) echo 16384 ;;
   esac
 }
 
-# fast_path reads what address_list reads: its seeds and dictionary.
+# fast_path reads what address_list reads, check_request what protocol reads: their seeds and
+# dictionaries.
 inputs_of() {
   case "$1" in
     fast_path) echo address_list ;;
+    check_request) echo protocol ;;
     *) echo "$1" ;;
   esac
 }

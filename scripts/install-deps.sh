@@ -4,7 +4,7 @@
 set -euo pipefail
 level=${1:-test}
 
-build=(cmake make g++ pkg-config nlohmann-json3-dev libboost-program-options-dev libsodium-dev
+build=(cmake make g++ pkg-config nlohmann-json3-dev rapidjson-dev libboost-program-options-dev libsodium-dev
        libidn2-dev libpsl-dev zip)
 try=(thunderbird xvfb xauth python3-aiosmtpd)
 test=(libgtest-dev libgmock-dev libbenchmark-dev libgmime-3.0-dev thunderbird-l10n-fr

@@ -1,8 +1,10 @@
+#include <array>
 #include <iostream>
 
 #include "bccshield/draft.hpp"
 #include "bccshield/eml.hpp"
 #include "bccshield/evaluate.hpp"
+#include "bccshield/json_writer.hpp"
 #include "bccshield/protocol_error.hpp"
 #include "cli_options.hpp"
 #include "file_util.hpp"
@@ -57,10 +59,17 @@ int run_check(const Arguments& arguments) {
   }
   const Verdict verdict = evaluate(draft, runtime.context.policy);
   // For people, every recipient written out; --wire: the reply's indices (PROTOCOL.md).
-  nlohmann::json output =
-      values->count("wire") != 0 ? to_json(verdict) : to_readable_json(verdict, draft);
-  output["policy"] = to_json(runtime.context.policy_status, runtime.context.policy);
-  std::cout << output.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  // Written straight out, as dump(2) wrote the DOM (json_writer.hpp): 554 KB for 10,000
+  // recipients, where the DOM and its dump were 30% of the command.
+  std::string output;
+  JsonWriter out(output, 2);
+  const std::array extras = {ExtraMember{"policy", [&](JsonWriter& writer) {
+                                           write_json(writer, runtime.context.policy_status,
+                                                      &runtime.context.policy);
+                                         }}};
+  write_json(out, verdict, values->count("wire") != 0 ? nullptr : &draft, extras);
+  output += '\n';
+  std::cout.write(output.data(), static_cast<std::streamsize>(output.size()));
   return verdict.decision == Action::Allow ? exit_ok : exit_flagged;
 }
 

@@ -37,11 +37,14 @@ FrameResult read_frame(std::istream& in, std::size_t limit) {
   return result;
 }
 
-bool write_frame(std::ostream& out, const std::string& body) {
+bool write_frame(std::ostream& out, std::string body) {
   const auto length = static_cast<std::uint32_t>(body.size());
   std::array<char, 4> header{};
   std::memcpy(header.data(), &length, sizeof length);
-  out.write(header.data(), header.size());
+  // One buffer, one write: the reader never sees a length without its body. The reply was
+  // written with room to spare (protocol.cpp), so the header goes in front without a new
+  // allocation.
+  body.insert(0, header.data(), header.size());
   out.write(body.data(), static_cast<std::streamsize>(body.size()));
   out.flush();
   return static_cast<bool>(out);

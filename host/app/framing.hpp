@@ -21,7 +21,7 @@ struct FrameResult {
 };
 
 FrameResult read_frame(std::istream& in, std::size_t limit = max_request_bytes);
-// Writes one frame and flushes; false when the stream failed.
-bool write_frame(std::ostream& out, const std::string& body);
+// Writes one frame (length and body in one write) and flushes; false when the stream failed.
+bool write_frame(std::ostream& out, std::string body);
 
 }  // namespace bccshield

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bccshield/json_writer.hpp"
+
 namespace bccshield {
 
 PolicyStatus PolicyStatus::refused(std::string file, ErrorCode code, std::string message,
@@ -41,28 +43,56 @@ const char* wire_strictness(Action action) {
   return "block";
 }
 
-nlohmann::json to_json(const PolicyStatus& status) {
-  nlohmann::json out = {
-      {"status", to_string(status.state)},
-      {"source", status.source},
-      {"signed", status.signature_verified},
-      {"keyId", status.key_id ? nlohmann::json(*status.key_id) : nullptr},
-      {"serial", status.serial ? nlohmann::json(*status.serial) : nullptr},
-      {"notAfter", status.not_after ? nlohmann::json(*status.not_after) : nullptr}};
+void write_json(JsonWriter& out, const PolicyStatus& status, const Policy* in_force) {
+  // Keys in byte order (json_writer.hpp).
+  out.begin_object();
   if (status.error) {
-    out["error"] = {{"code", static_cast<int>(status.error->code)},
-                    {"name", error_name(status.error->code)},
-                    {"message", status.error->message},
-                    {"file", status.error->file}};
-    if (!status.error->field.empty()) out["error"]["field"] = status.error->field;
+    out.key("error");
+    out.begin_object();
+    out.member("code", static_cast<int>(status.error->code));
+    if (!status.error->field.empty()) out.member("field", status.error->field);
+    out.member("file", status.error->file);
+    out.member("message", status.error->message);
+    out.member("name", error_name(status.error->code));
+    out.end_object();
   }
-  return out;
+  const auto optional_string = [&](std::string_view key, const std::optional<std::string>& text) {
+    out.key(key);
+    if (text) {
+      out.string(*text);
+    } else {
+      out.null();
+    }
+  };
+  optional_string("keyId", status.key_id);
+  optional_string("notAfter", status.not_after);
+  out.key("serial");
+  if (status.serial) {
+    out.number(*status.serial);
+  } else {
+    out.null();
+  }
+  out.key("signed");
+  out.boolean(status.signature_verified);
+  out.member("source", status.source);
+  out.member("status", to_string(status.state));
+  if (in_force != nullptr)
+    out.member("strictestAction", wire_strictness(strictest_action(*in_force)));
+  out.end_object();
+}
+
+nlohmann::json to_json(const PolicyStatus& status) {
+  std::string text;
+  JsonWriter out(text);
+  write_json(out, status, nullptr);
+  return nlohmann::json::parse(text);
 }
 
 nlohmann::json to_json(const PolicyStatus& status, const Policy& in_force) {
-  nlohmann::json out = to_json(status);
-  out["strictestAction"] = wire_strictness(strictest_action(in_force));
-  return out;
+  std::string text;
+  JsonWriter out(text);
+  write_json(out, status, &in_force);
+  return nlohmann::json::parse(text);
 }
 
 }  // namespace bccshield

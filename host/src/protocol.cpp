@@ -1,10 +1,14 @@
 #include "bccshield/protocol.hpp"
 
 #include <array>
+#include <type_traits>
+#include <variant>
 
+#include "bccshield/check_request.hpp"
 #include "bccshield/draft.hpp"
 #include "bccshield/evaluate.hpp"
 #include "bccshield/identity.hpp"
+#include "bccshield/json_writer.hpp"
 #include "bccshield/protocol_error.hpp"
 
 namespace bccshield {
@@ -22,37 +26,119 @@ constexpr std::size_t kMaxHostErrorEntries = 200;
 constexpr std::size_t kMaxHostErrorString = 64;
 constexpr long long kMaxCount = 10000000;
 
-json optional_string(const std::optional<std::string>& value) {
-  return value ? json(*value) : json(nullptr);
-}
-
-json envelope(const HostContext& context, const json& id) {
+// The members every reply carries ("host" .. "protocolVersion", in key order); the caller writes
+// "error" before them or "result" after them.
+void write_envelope(JsonWriter& out, const HostContext& context, const json& id) {
   const HostIdentity& host = context.host;
-  json reply = {{"protocolVersion", protocol_version},
-                {"hostVersion", host_version},
-                {"policy", to_json(context.policy_status, context.policy)},
-                {"host",
-                 {{"path", optional_string(host.path)},
-                  {"manifest", optional_string(host.manifest)},
-                  {"systemHost", host.system_host},
-                  {"systemManifest", host.system_manifest},
-                  {"overridden", host.overridden}}}};
-  if (!id.is_null()) reply["id"] = id;
-  return reply;
+  const auto optional_string = [&](std::string_view key, const std::optional<std::string>& text) {
+    out.key(key);
+    if (text) {
+      out.string(*text);
+    } else {
+      out.null();
+    }
+  };
+  out.key("host");
+  out.begin_object();
+  optional_string("manifest", host.manifest);
+  out.key("overridden");
+  out.boolean(host.overridden);
+  optional_string("path", host.path);
+  out.key("systemHost");
+  out.boolean(host.system_host);
+  out.key("systemManifest");
+  out.boolean(host.system_manifest);
+  out.end_object();
+  out.member("hostVersion", host_version);
+  if (!id.is_null()) {
+    out.key("id");
+    out.value(id);
+  }
+  out.key("policy");
+  write_json(out, context.policy_status, &context.policy);
+  out.member("protocolVersion", protocol_version);
 }
 
-std::string dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+std::string reply_with_result(const HostContext& context, const json& id, const json& result) {
+  std::string text;
+  JsonWriter out(text);
+  out.begin_object();
+  write_envelope(out, context, id);
+  out.key("result");
+  out.value(result);
+  out.end_object();
+  return text;
 }
 
 std::string error_body(const HostContext& context, const json& id, ErrorCode code,
                        const std::string& message, const json& params) {
-  json reply = envelope(context, id);
-  reply["error"] = {{"code", static_cast<int>(code)},
-                    {"name", error_name(code)},
-                    {"message", message},
-                    {"params", params}};
-  return dump(reply);
+  std::string text;
+  JsonWriter out(text);
+  out.begin_object();
+  out.key("error");
+  out.begin_object();
+  out.member("code", static_cast<int>(code));
+  out.member("message", message);
+  out.member("name", error_name(code));
+  out.key("params");
+  out.value(params);
+  out.end_object();
+  write_envelope(out, context, id);
+  out.end_object();
+  return text;
+}
+
+std::string reply_too_large(const HostContext& context, const json& id, std::size_t bytes,
+                            std::string_view decision, const json& visible_recipients) {
+  return error_body(context, id, ErrorCode::ReplyTooLarge,
+                    "the reply would exceed Thunderbird's 1 MiB limit",
+                    {{"bytes", bytes},
+                     {"limit", max_reply_bytes},
+                     {"decision", decision},
+                     {"visibleRecipients", visible_recipients}});
+}
+
+json id_json(const RequestId& id) {
+  return std::visit(
+      [](const auto& value) -> json {
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::monostate>) {
+          return nullptr;
+        } else {
+          return value;
+        }
+      },
+      id);
+}
+
+// The everyday check, read without a DOM: the reply is written straight into its buffer.
+// Throws as handle_check() does; handle_message() catches (the one catching function the
+// WebAssembly build allows, host/wasm/CMakeLists.txt).
+std::string answer_check(const CheckRequest& request, const json& id, HostContext& context) {
+  const Verdict verdict = evaluate(request.draft, context.policy,
+                                   EvaluateOptions{.with_keys = context.audit != nullptr});
+  const std::string check_id = context.new_check_id ? context.new_check_id() : std::string("check");
+  if (context.audit != nullptr) {
+    const std::string client = request.client.empty() ? "unknown" : request.client;
+    context.audit->check({check_id, client, request.draft.type, verdict, context.policy_status,
+                          context.host.system_host, context.host.system_manifest,
+                          context.host.overridden});
+  }
+  std::string text;
+  // Room for the largest reply and the frame's length in front of it (framing.cpp): the
+  // buffer never moves, and only the pages written are touched.
+  text.reserve(max_reply_bytes + 64);
+  JsonWriter out(text);
+  out.begin_object();
+  write_envelope(out, context, id);
+  out.key("result");
+  const std::array extras = {
+      ExtraMember{"checkId", [&](JsonWriter& writer) { writer.string(check_id); }}};
+  write_json(out, verdict, nullptr, extras);
+  out.end_object();
+  if (text.size() > max_reply_bytes)
+    return reply_too_large(context, id, text.size(), to_string(verdict.decision),
+                           verdict.summary.visible_recipients);
+  return text;
 }
 
 std::string require_string(const json& request, const char* key) {
@@ -208,26 +294,34 @@ std::string error_reply(const HostContext& context, int code, const std::string&
 }
 
 std::string handle_message(std::string_view body, HostContext& context) {
+  std::optional<CheckRequest> check;
+  if (!context.read_with_dom) check = read_check_request(body);
   json request;
-  try {
-    request = json::parse(body);
-  } catch (const json::parse_error& error) {
-    return error_body(context, nullptr, ErrorCode::InvalidJson,
-                      std::string("the message is not valid JSON: ") + error.what(),
-                      {{"offset", error.byte}});
-  } catch (const json::exception& error) {
-    // Not a parse_error: out_of_range 406, a number such as 1e309 that no double holds.
-    return error_body(context, nullptr, ErrorCode::InvalidJson,
-                      std::string("the message is not valid JSON: ") + error.what(),
-                      json::object());
+  json id;
+  if (check) {
+    id = id_json(check->id);
+  } else {
+    try {
+      request = json::parse(body);
+    } catch (const json::parse_error& error) {
+      return error_body(context, nullptr, ErrorCode::InvalidJson,
+                        std::string("the message is not valid JSON: ") + error.what(),
+                        {{"offset", error.byte}});
+    } catch (const json::exception& error) {
+      // Not a parse_error: out_of_range 406, a number such as 1e309 that no double holds.
+      return error_body(context, nullptr, ErrorCode::InvalidJson,
+                        std::string("the message is not valid JSON: ") + error.what(),
+                        json::object());
+    }
+    if (!request.is_object()) {
+      return error_body(context, nullptr, ErrorCode::NotAnObject,
+                        "the message must be a JSON object", json::object());
+    }
+    id = request.value("id", json());
+    if (!id.is_null() && !id.is_string() && !id.is_number()) id = nullptr;
   }
-  if (!request.is_object()) {
-    return error_body(context, nullptr, ErrorCode::NotAnObject, "the message must be a JSON object",
-                      json::object());
-  }
-  json id = request.value("id", json());
-  if (!id.is_null() && !id.is_string() && !id.is_number()) id = nullptr;
   try {
+    if (check) return answer_check(*check, id, context);
     // One version at a time (the extension and the host ship together): a request without
     // protocolVersion is of version 1, whose replies carried recipients as strings.
     const auto version = request.find("protocolVersion");
@@ -245,29 +339,24 @@ std::string handle_message(std::string_view body, HostContext& context) {
     const auto type_it = request.find("type");
     const std::string type =
         type_it != request.end() && type_it->is_string() ? type_it->get<std::string>() : "";
-    json reply = envelope(context, id);
+    json result;
     if (type == "hello") {
-      reply["result"] = {{"hostVersion", host_version},
-                         {"protocolVersion", protocol_version},
-                         {"hostName", host_name}};
+      result = {{"hostVersion", host_version},
+                {"protocolVersion", protocol_version},
+                {"hostName", host_name}};
     } else if (type == "check") {
-      reply["result"] = handle_check(request, context);
+      result = handle_check(request, context);
     } else if (type == "report") {
-      reply["result"] = handle_report(request, context);
+      result = handle_report(request, context);
     } else {
       throw ProtocolError(ErrorCode::UnknownType, "type must be one of hello, check, report",
                           {{"type", type_it == request.end() ? json() : *type_it}});
     }
-    std::string text = dump(reply);
+    std::string text = reply_with_result(context, id, result);
     if (text.size() > max_reply_bytes) {
-      const json& result = reply["result"];
-      return error_body(
-          context, id, ErrorCode::ReplyTooLarge, "the reply would exceed Thunderbird's 1 MiB limit",
-          {{"bytes", text.size()},
-           {"limit", max_reply_bytes},
-           {"decision", result.value("decision", "")},
-           {"visibleRecipients",
-            result.contains("summary") ? result["summary"]["visibleRecipients"] : json()}});
+      return reply_too_large(
+          context, id, text.size(), result.value("decision", ""),
+          result.contains("summary") ? result["summary"]["visibleRecipients"] : json());
     }
     return text;
   } catch (const ProtocolError& error) {

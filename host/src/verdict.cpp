@@ -2,110 +2,168 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bccshield/json_writer.hpp"
+
 namespace bccshield {
-namespace {
 
 using nlohmann::json;
 
-// How a recipient is written: by index (the wire) or as text (people).
-class RecipientWriter {
- public:
-  explicit RecipientWriter(const Draft* draft) : draft_(draft) {}
+namespace {
 
-  [[nodiscard]] json operator()(const RecipientRef& recipient) const {
-    if (draft_ != nullptr) return std::string(recipient.resolve(*draft_));
-    if (recipient.indexed()) return recipient.source;
-    return recipient.text;
+// Every object's keys are written in byte order (json_writer.hpp): the reply's bytes are those
+// nlohmann's std::map-ordered dump gave.
+class VerdictWriter {
+ public:
+  VerdictWriter(JsonWriter& out, const Draft* readable) : out_(out), readable_(readable) {}
+
+  // How a recipient is written: by index (the wire) or as text (people).
+  void recipient(const RecipientRef& recipient) {
+    if (readable_ != nullptr) {
+      out_.string(recipient.resolve(*readable_));
+    } else if (recipient.indexed()) {
+      out_.number(recipient.source);
+    } else {
+      out_.string(recipient.text);
+    }
   }
 
-  [[nodiscard]] json list(const std::vector<RecipientRef>& recipients) const {
-    json out(json::value_t::array);
-    auto& items = out.get_ref<json::array_t&>();
-    items.reserve(recipients.size());
-    for (const RecipientRef& recipient : recipients) items.push_back((*this)(recipient));
-    return out;
+  void list(std::string_view key, const std::vector<RecipientRef>& recipients) {
+    out_.key(key);
+    out_.begin_array();
+    for (const RecipientRef& item : recipients) recipient(item);
+    out_.end_array();
+  }
+
+  void finding(const Finding& finding) {
+    out_.begin_object();
+    out_.member("action", to_string(finding.action));
+    std::visit([&](const auto& data) { fields(data, finding.rule()); }, finding.data);
+    out_.end_object();
+  }
+
+  void verdict(const Verdict& verdict, std::span<const ExtraMember> extras) {
+    std::size_t next_extra = 0;
+    const auto extras_before = [&](std::string_view key) {
+      for (; next_extra < extras.size() && extras[next_extra].key < key; ++next_extra) {
+        out_.key(extras[next_extra].key);
+        extras[next_extra].write(out_);
+      }
+    };
+    out_.begin_object();
+    if (verdict.bulk_channel) {
+      extras_before("bulkChannel");
+      out_.key("bulkChannel");
+      out_.begin_object();
+      out_.member("name", verdict.bulk_channel->name);
+      out_.member("recipients", verdict.bulk_channel->recipients);
+      out_.member("url", verdict.bulk_channel->url);
+      out_.end_object();
+    }
+    extras_before("decision");
+    out_.member("decision", to_string(verdict.decision));
+    // Written only when it says more than "one message" (no large-mailing key in the policy: the
+    // reply is as before issue 14, and a client reads a missing delivery as one message).
+    if (const auto& delivery = verdict.delivery;
+        delivery && (delivery->mode != DeliveryMode::Single || delivery->limit > 0 ||
+                     delivery->individual_max > 0)) {
+      extras_before("delivery");
+      out_.key("delivery");
+      write_json(out_, *delivery);
+    }
+    extras_before("findings");
+    out_.key("findings");
+    out_.begin_array();
+    for (const Finding& item : verdict.findings) finding(item);
+    out_.end_array();
+    if (verdict.rewrite) {
+      extras_before("rewrite");
+      out_.key("rewrite");
+      out_.begin_object();
+      list("bcc", verdict.rewrite->bcc);
+      list("cc", verdict.rewrite->cc);
+      out_.member("strategy", to_string(verdict.rewrite->strategy));
+      list("to", verdict.rewrite->to);
+      out_.end_object();
+    }
+    extras_before("summary");
+    out_.key("summary");
+    write_json(out_, verdict.summary);
+    extras_before("\xFF");
+    out_.end_object();
   }
 
  private:
-  const Draft* draft_;
+  void fields(const ExposedPartiesFinding& finding, const char* rule) {
+    out_.member("externalParties", finding.external_parties);
+    out_.member("externalRecipients", finding.external_recipients);
+    out_.member("omittedParties", finding.omitted_parties);
+    out_.member("omittedRecipients", finding.omitted_recipients);
+    out_.key("parties");
+    out_.begin_array();
+    for (const ListedParty& party : finding.parties) {
+      out_.begin_object();
+      out_.member("kind", party.consumer ? "private" : "organisation");
+      out_.member("party", party.party);
+      list("recipients", party.recipients);
+      out_.member("size", party.size);
+      out_.end_object();
+    }
+    out_.end_array();
+    out_.member("rule", rule);
+    out_.member("threshold", finding.threshold);
+    out_.member("visibleRecipients", finding.visible_recipients);
+  }
+
+  void fields(const ReplyExposureFinding& finding, const char* rule) {
+    out_.member("keptVisible", finding.kept_visible);
+    out_.member("originalExternalParties", finding.original_external_parties);
+    list("recipients", finding.recipients);
+    out_.member("rule", rule);
+    out_.member("threshold", finding.threshold);
+  }
+
+  void fields(const LargeAliasFinding& finding, const char* rule) {
+    out_.key("aliases");
+    out_.begin_array();
+    for (const LargeAliasFinding::Alias& alias : finding.aliases) {
+      out_.begin_object();
+      out_.member("audience", alias.audience);
+      out_.key("recipient");
+      recipient(alias.recipient);
+      out_.end_object();
+    }
+    out_.end_array();
+    out_.member("exposedRecipients", finding.exposed_recipients);
+    out_.member("rule", rule);
+    out_.member("threshold", finding.threshold);
+    out_.member("weightedParties", finding.weighted_parties);
+  }
+
+  void fields(const UnparsableFinding& finding, const char* rule) {
+    out_.member("count", finding.count);
+    out_.key("entries");
+    out_.begin_array();
+    for (const UnparsableFinding::Entry& entry : finding.entries) {
+      out_.begin_object();
+      out_.member("reason", entry.reason);
+      out_.key("text");
+      recipient(entry.text);
+      out_.end_object();
+    }
+    out_.end_array();
+    out_.member("rule", rule);
+  }
+
+  JsonWriter& out_;
+  const Draft* readable_;
 };
 
-json finding_json(const ExposedPartiesFinding& finding, const RecipientWriter& write) {
-  // Up to 1,000 parties: each built in place (an initializer list copies every value again).
-  json parties(json::value_t::array);
-  auto& items = parties.get_ref<json::array_t&>();
-  items.reserve(finding.parties.size());
-  for (const ListedParty& party : finding.parties) {
-    auto& fields = items.emplace_back(json::value_t::object).get_ref<json::object_t&>();
-    fields.emplace("party", party.party);
-    fields.emplace("kind", party.consumer ? "private" : "organisation");
-    fields.emplace("size", party.size);
-    fields.emplace("recipients", write.list(party.recipients));
-  }
-  return {{"threshold", finding.threshold},
-          {"visibleRecipients", finding.visible_recipients},
-          {"externalRecipients", finding.external_recipients},
-          {"externalParties", finding.external_parties},
-          {"parties", std::move(parties)},
-          {"omittedParties", finding.omitted_parties},
-          {"omittedRecipients", finding.omitted_recipients}};
-}
-
-json finding_json(const ReplyExposureFinding& finding, const RecipientWriter& write) {
-  return {{"threshold", finding.threshold},
-          {"originalExternalParties", finding.original_external_parties},
-          {"keptVisible", finding.kept_visible},
-          {"recipients", write.list(finding.recipients)}};
-}
-
-json finding_json(const LargeAliasFinding& finding, const RecipientWriter& write) {
-  json aliases = json::array();
-  for (const LargeAliasFinding::Alias& alias : finding.aliases)
-    aliases.push_back({{"recipient", write(alias.recipient)}, {"audience", alias.audience}});
-  return {{"threshold", finding.threshold},
-          {"weightedParties", finding.weighted_parties},
-          {"aliases", std::move(aliases)},
-          {"exposedRecipients", finding.exposed_recipients}};
-}
-
-json finding_json(const UnparsableFinding& finding, const RecipientWriter& write) {
-  json entries = json::array();
-  for (const UnparsableFinding::Entry& entry : finding.entries)
-    entries.push_back({{"text", write(entry.text)}, {"reason", entry.reason}});
-  return {{"count", finding.count}, {"entries", std::move(entries)}};
-}
-
-json verdict_json(const Verdict& verdict, const RecipientWriter& write) {
-  json findings = json::array();
-  for (const Finding& finding : verdict.findings) {
-    json item =
-        std::visit([&](const auto& data) { return finding_json(data, write); }, finding.data);
-    item["rule"] = finding.rule();
-    item["action"] = to_string(finding.action);
-    findings.push_back(std::move(item));
-  }
-  json result = {{"decision", to_string(verdict.decision)},
-                 {"summary", to_json(verdict.summary)},
-                 {"findings", std::move(findings)}};
-  if (verdict.rewrite) {
-    result["rewrite"] = {{"strategy", to_string(verdict.rewrite->strategy)},
-                         {"to", write.list(verdict.rewrite->to)},
-                         {"cc", write.list(verdict.rewrite->cc)},
-                         {"bcc", write.list(verdict.rewrite->bcc)}};
-  }
-  // Written only when it says more than "one message" (no large-mailing key in the policy: the
-  // reply is as before issue 14, and a client reads a missing delivery as one message).
-  if (const auto& delivery = verdict.delivery;
-      delivery && (delivery->mode != DeliveryMode::Single || delivery->limit > 0 ||
-                   delivery->individual_max > 0)) {
-    result["delivery"] = to_json(*delivery);
-  }
-  if (verdict.bulk_channel) {
-    result["bulkChannel"] = {{"name", verdict.bulk_channel->name},
-                             {"url", verdict.bulk_channel->url},
-                             {"recipients", verdict.bulk_channel->recipients}};
-  }
-  return result;
+template <typename Value>
+json parsed(const Value& value) {
+  std::string text;
+  JsonWriter out(text);
+  write_json(out, value);
+  return json::parse(text);
 }
 
 }  // namespace
@@ -130,14 +188,18 @@ const char* Finding::rule() const {
   return std::visit(Rule{}, data);
 }
 
-json to_json(const Summary& summary) {
-  return {{"visibleRecipients", summary.visible_recipients},
-          {"internalRecipients", summary.internal_recipients},
-          {"externalRecipients", summary.external_recipients},
-          {"externalParties", summary.external_parties},
-          {"hiddenRecipients", summary.hidden_recipients},
-          {"unparsableEntries", summary.unparsable_entries}};
+void write_json(JsonWriter& out, const Summary& summary) {
+  out.begin_object();
+  out.member("externalParties", summary.external_parties);
+  out.member("externalRecipients", summary.external_recipients);
+  out.member("hiddenRecipients", summary.hidden_recipients);
+  out.member("internalRecipients", summary.internal_recipients);
+  out.member("unparsableEntries", summary.unparsable_entries);
+  out.member("visibleRecipients", summary.visible_recipients);
+  out.end_object();
 }
+
+json to_json(const Summary& summary) { return parsed(summary); }
 
 const char* to_string(DeliveryMode mode) {
   switch (mode) {
@@ -151,19 +213,41 @@ const char* to_string(DeliveryMode mode) {
   return "single";
 }
 
-json to_json(const Delivery& delivery) {
-  json out = {{"mode", to_string(delivery.mode)}, {"messages", delivery.messages}};
-  if (delivery.limit > 0) out["limit"] = delivery.limit;
-  if (delivery.mode != DeliveryMode::Single) out["repeated"] = delivery.repeated;
-  if (delivery.mode == DeliveryMode::Batches) out["bounds"] = delivery.bounds;
-  if (delivery.individual_max > 0) out["individualMax"] = delivery.individual_max;
-  return out;
+void write_json(JsonWriter& out, const Delivery& delivery) {
+  out.begin_object();
+  if (delivery.mode == DeliveryMode::Batches) {
+    out.key("bounds");
+    out.begin_array();
+    for (const std::uint32_t bound : delivery.bounds) out.number(bound);
+    out.end_array();
+  }
+  if (delivery.individual_max > 0) out.member("individualMax", delivery.individual_max);
+  if (delivery.limit > 0) out.member("limit", delivery.limit);
+  out.member("messages", delivery.messages);
+  out.member("mode", to_string(delivery.mode));
+  if (delivery.mode != DeliveryMode::Single) out.member("repeated", delivery.repeated);
+  out.end_object();
 }
 
-json to_json(const Verdict& verdict) { return verdict_json(verdict, RecipientWriter(nullptr)); }
+json to_json(const Delivery& delivery) { return parsed(delivery); }
+
+void write_json(JsonWriter& out, const Verdict& verdict, const Draft* readable,
+                std::span<const ExtraMember> extras) {
+  VerdictWriter(out, readable).verdict(verdict, extras);
+}
+
+json to_json(const Verdict& verdict) {
+  std::string text;
+  JsonWriter out(text);
+  write_json(out, verdict);
+  return json::parse(text);
+}
 
 json to_readable_json(const Verdict& verdict, const Draft& draft) {
-  return verdict_json(verdict, RecipientWriter(&draft));
+  std::string text;
+  JsonWriter out(text);
+  write_json(out, verdict, &draft);
+  return json::parse(text);
 }
 
 }  // namespace bccshield

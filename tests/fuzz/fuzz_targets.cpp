@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bccshield/address_list.hpp"
+#include "bccshield/check_request.hpp"
 #include "bccshield/eml.hpp"
 #include "bccshield/evaluate.hpp"
 #include "bccshield/policy.hpp"
@@ -166,6 +167,8 @@ void check_reply(const char* target, const std::string& reply) {
   FUZZ_CHECK(target,
              parsed.is_object() && parsed.contains("protocolVersion") && parsed.contains("policy"));
   FUZZ_CHECK(target, parsed.contains("result") != parsed.contains("error"));
+  // Written without a DOM (json_writer.hpp), in the very bytes nlohmann's dump() writes.
+  FUZZ_CHECK(target, parsed.dump(-1, ' ', false, json::error_handler_t::replace) == reply);
 }
 
 // The audit edge gets the engine's keys, never raw text to parse again.
@@ -193,6 +196,7 @@ constexpr std::array kTargets = {
     Target{"eml", &eml_entry},
     Target{"policy", &policy_entry},
     Target{"protocol", &protocol_entry},
+    Target{"check_request", &check_request_entry},
 };
 
 const char* current_input = nullptr;
@@ -304,6 +308,46 @@ int protocol_entry(const std::uint8_t* data, std::size_t size) {
     const FrameResult echoed = read_frame(back, max_reply_bytes);
     FUZZ_CHECK("protocol", echoed.status == FrameStatus::Ok && echoed.body == reply);
   }
+  return 0;
+}
+
+// The SAX reader of the everyday check against nlohmann's DOM. The input is a protocol seed
+// (its first byte, the protocol target's mode, is skipped): whatever read_check_request()
+// accepts, the DOM reads as a protocol-2 check with the same Draft, id and client; and the
+// whole reply is the DOM path's, byte for byte.
+int check_request_entry(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const std::string_view body = as_text(data + 1, size - 1);
+  if (const std::optional<CheckRequest> fast = read_check_request(body)) {
+    FUZZ_CHECK("check_request", json::accept(body));
+    const json request = json::parse(body);
+    FUZZ_CHECK("check_request", request.is_object() && request.value("type", json()) == "check" &&
+                                    request.value("protocolVersion", json()) == 2);
+    Draft dom;
+    try {
+      dom = draft_from_json(request["draft"]);
+    } catch (const ProtocolError&) {
+      fuzz_fail("check_request", "the fast reader took a draft the DOM refuses");
+    }
+    FUZZ_CHECK("check_request", fast->draft.from == dom.from && fast->draft.to == dom.to &&
+                                    fast->draft.cc == dom.cc && fast->draft.bcc == dom.bcc &&
+                                    fast->draft.type == dom.type &&
+                                    fast->draft.original.from == dom.original.from &&
+                                    fast->draft.original.to == dom.original.to &&
+                                    fast->draft.original.cc == dom.original.cc);
+    const json client = request.value("client", json());
+    FUZZ_CHECK("check_request",
+               fast->client == (client.is_string() ? client.get<std::string>() : ""));
+    const json id = request.value("id", json());
+    const bool no_id = std::holds_alternative<std::monostate>(fast->id);
+    FUZZ_CHECK("check_request", no_id == !(id.is_string() || id.is_number()));
+  }
+  HostContext with_reader = make_context();
+  HostContext with_dom = make_context();
+  with_dom.read_with_dom = true;
+  const std::string reply = handle_message(body, with_reader);
+  check_reply("check_request", reply);
+  FUZZ_CHECK("check_request", reply == handle_message(body, with_dom));
   return 0;
 }
 

@@ -30,6 +30,7 @@ int policy_entry(const std::uint8_t* data, std::size_t size);
 // Framing and protocol: first byte even = one message body for handle_message, odd = a
 // native-messaging byte stream for read_frame + handle_message, as cmd_serve reads stdin.
 int protocol_entry(const std::uint8_t* data, std::size_t size);
+int check_request_entry(const std::uint8_t* data, std::size_t size);
 
 std::span<const Target> all_targets();
 

@@ -44,6 +44,9 @@ const char* to_string(PolicyState state);
 // The wire's strictness of an action: "block" when nothing can be sent as is, "allow" when
 // every draft goes through, else "warn" (warn, justify and convert let the user send).
 const char* wire_strictness(Action action);
+class JsonWriter;
+// The reply's `policy` (PROTOCOL.md); with `in_force`, its strictestAction too.
+void write_json(JsonWriter& out, const PolicyStatus& status, const Policy* in_force);
 nlohmann::json to_json(const PolicyStatus& status);
 // Every reply's `policy`: the status and the strictest action of `in_force` (PROTOCOL.md).
 nlohmann::json to_json(const PolicyStatus& status, const Policy& in_force);

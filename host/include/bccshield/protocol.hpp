@@ -80,9 +80,14 @@ struct HostContext {
   PolicyStatus policy_status;
   std::function<std::string()> new_check_id;  // unique id for a check
   AuditSink* audit = nullptr;                 // may be null; owned by the edge
+  // Every body through nlohmann's DOM, the everyday check too: the reference the differential
+  // tests compare the fast reader with (check_request_test.cpp, the check_request fuzz target).
+  bool read_with_dom = false;
 };
 
 // Handles one message body (UTF-8 JSON) and returns the reply body, never over max_reply_bytes.
+// The everyday check is read by read_check_request() (check_request.hpp) and its reply written
+// straight out; every other body is read with nlohmann's DOM.
 std::string handle_message(std::string_view body, HostContext& context);
 
 // An error reply for failures found before a body could be read (framing).

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -163,7 +165,22 @@ struct Verdict {
   ~Verdict() = default;
 };
 
-// The reply's `result` (PROTOCOL.md): recipients by index into the request.
+class JsonWriter;
+
+// A member the caller adds to the verdict's object (checkId on the wire, policy in the CLI),
+// written at its place in key order. Extras come sorted by key.
+struct ExtraMember {
+  std::string_view key;
+  std::function<void(JsonWriter&)> write;
+};
+
+// The reply's `result` (PROTOCOL.md) written straight out: recipients by index into the request,
+// or with `readable` every recipient written out as its text in that draft.
+void write_json(JsonWriter& out, const Verdict& verdict, const Draft* readable = nullptr,
+                std::span<const ExtraMember> extras = {});
+void write_json(JsonWriter& out, const Summary& summary);
+void write_json(JsonWriter& out, const Delivery& delivery);
+// The same as DOMs (tests, the audit line, the Outlook engine's info).
 nlohmann::json to_json(const Verdict& verdict);
 // The same with every recipient written out, for people (the admin CLI's `check`).
 nlohmann::json to_readable_json(const Verdict& verdict, const Draft& draft);
