@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "bccshield/identity.hpp"
-#include "bccshield/json_writer.hpp"  // is_valid_utf8
+#include "bccshield/utf8.hpp"  // utf8_unchanged_by_repair
 
 // The SSE2 scans of strings and whitespace (every x86-64 has SSE2; WebAssembly reads bytewise).
 #if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
@@ -338,7 +338,7 @@ std::optional<CheckRequest> read_check_request(std::string_view body) {
   // UTF-8, so is every string in it); a control character other than JSON's whitespace is one
   // too, anywhere: RapidJSON 1.1.0's SSE2 string scan misses 0x1A..0x1F (it compares with
   // 0x19), and a NUL would end its input early.
-  if (body.empty() || holds_control(body) || !is_valid_utf8(body)) return std::nullopt;
+  if (body.empty() || holds_control(body) || !utf8_unchanged_by_repair(body)) return std::nullopt;
   // Parsed in place (strings are unescaped where they lie), from a copy that ends in NULs: the
   // SSE2 scans read aligned 16-byte blocks, up to 15 bytes past the terminating NUL.
   std::string text(body.size() + 16, '\0');

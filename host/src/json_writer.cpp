@@ -44,50 +44,7 @@ std::size_t next_special(std::string_view text, std::size_t from) {
   return i;
 }
 
-bool continuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
-
-// The length of the UTF-8 sequence that starts with the non-ASCII byte text[i], or 0 when it
-// is not one RFC 3629 allows (overlong, surrogate, past U+10FFFF, truncated).
-std::size_t sequence_length(std::string_view text, std::size_t i) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data()) + i;
-  const std::size_t left = text.size() - i;
-  const unsigned char lead = p[0];
-  // Second-byte ranges where RFC 3629 narrows them.
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  std::size_t length = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (left < length || p[1] < low || p[1] > high) return 0;
-  for (std::size_t k = 2; k < length; ++k)
-    if (!continuation(p[k])) return 0;
-  return length;
-}
-
 }  // namespace
-
-bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    i += ascii_prefix(text.substr(i));
-    if (i >= text.size()) break;
-    const std::size_t length = sequence_length(text, i);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
-}
 
 void JsonWriter::signed_number(long long value) {
   element();
@@ -123,7 +80,7 @@ void JsonWriter::quoted(std::string_view text) {
   for (std::size_t i = next_special(text, 0); i < text.size(); i = next_special(text, i)) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte >= 0x80) {
-      const std::size_t length = sequence_length(text, i);
+      const std::size_t length = utf8_sequence_length(text, i);
       if (length == 0) {
         // Not UTF-8 (a draft read from a message file, rare): nlohmann's own U+FFFD
         // replacement, exactly.

@@ -46,6 +46,12 @@ std::size_t sequence_end(std::string_view bytes, std::size_t i, std::size_t& sto
 
 }  // namespace
 
+std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i) {
+  std::size_t stop = 0;
+  const std::size_t end = sequence_end(bytes, i, stop);
+  return end == 0 ? 0 : end - i;
+}
+
 bool append_valid_utf8(std::string_view bytes, std::string& out) {
   bool replaced = false;
   std::size_t i = 0;

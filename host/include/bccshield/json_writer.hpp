@@ -17,10 +17,6 @@
 
 namespace bccshield {
 
-// True when `text` is UTF-8 as RFC 3629 defines it: no overlong form, no surrogate, nothing
-// past U+10FFFF, no truncated sequence (what nlohmann's parser and serializer accept).
-bool is_valid_utf8(std::string_view text);
-
 class JsonWriter {
  public:
   // indent < 0: one line, no spaces (dump(-1)); otherwise dump(indent)'s layout.

@@ -13,8 +13,13 @@ namespace bccshield {
 // Returns true when something was replaced.
 bool append_valid_utf8(std::string_view bytes, std::string& out);
 
-// True when `bytes` is valid UTF-8: append_valid_utf8 would copy it unchanged.
+// True when `bytes` is valid UTF-8: append_valid_utf8 would copy it unchanged. This is RFC 3629
+// UTF-8, what nlohmann's parser and serializer accept too.
 bool utf8_unchanged_by_repair(std::string_view bytes);
+
+// The length of the valid UTF-8 sequence that starts with the non-ASCII byte bytes[i], or 0
+// when none does there (overlong, surrogate, past U+10FFFF, truncated).
+std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i);
 
 // Appends one Unicode code point as UTF-8.
 void append_code_point(std::uint32_t code_point, std::string& out);
