@@ -56,16 +56,8 @@ void write_json(JsonWriter& out, const PolicyStatus& status, const Policy* in_fo
     out.member("name", error_name(status.error->code));
     out.end_object();
   }
-  const auto optional_string = [&](std::string_view key, const std::optional<std::string>& text) {
-    out.key(key);
-    if (text) {
-      out.string(*text);
-    } else {
-      out.null();
-    }
-  };
-  optional_string("keyId", status.key_id);
-  optional_string("notAfter", status.not_after);
+  out.optional_member("keyId", status.key_id);
+  out.optional_member("notAfter", status.not_after);
   out.key("serial");
   if (status.serial) {
     out.number(*status.serial);

@@ -30,20 +30,12 @@ constexpr long long kMaxCount = 10000000;
 // "error" before them or "result" after them.
 void write_envelope(JsonWriter& out, const HostContext& context, const json& id) {
   const HostIdentity& host = context.host;
-  const auto optional_string = [&](std::string_view key, const std::optional<std::string>& text) {
-    out.key(key);
-    if (text) {
-      out.string(*text);
-    } else {
-      out.null();
-    }
-  };
   out.key("host");
   out.begin_object();
-  optional_string("manifest", host.manifest);
+  out.optional_member("manifest", host.manifest);
   out.key("overridden");
   out.boolean(host.overridden);
-  optional_string("path", host.path);
+  out.optional_member("path", host.path);
   out.key("systemHost");
   out.boolean(host.system_host);
   out.key("systemManifest");

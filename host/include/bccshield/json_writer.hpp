@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -58,6 +59,15 @@ class JsonWriter {
   requires(!std::same_as<Number, bool>) void member(std::string_view name, Number value) {
     key(name);
     number(value);
+  }
+  // "key": "text", or "key": null when there is none.
+  void optional_member(std::string_view name, const std::optional<std::string>& text) {
+    key(name);
+    if (text) {
+      string(*text);
+    } else {
+      null();
+    }
   }
 
  private:
