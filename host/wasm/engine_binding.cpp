@@ -99,7 +99,9 @@ EMSCRIPTEN_KEEPALIVE const char* bccshield_load_policy(const char* text, const c
 // only exactly one JSON value is spliced, so a text such as `{}, "type": "hello"` cannot add keys
 // to the request.
 EMSCRIPTEN_KEEPALIVE const char* bccshield_check(const char* draft_json) {
-  const std::string_view draft = draft_json != nullptr ? draft_json : "";
+  std::string_view draft = draft_json != nullptr ? draft_json : "";
+  // json::accept skips a UTF-8 byte-order mark, which would be invalid after "draft":.
+  if (draft.starts_with("\xEF\xBB\xBF")) draft.remove_prefix(3);
   if (json::accept(draft)) {
     std::string request = R"({"protocolVersion":)" + std::to_string(bccshield::protocol_version) +
                           R"(,"type":"check","draft":)";

@@ -76,6 +76,9 @@ test("bccshield_check splices only one whole JSON value into the request", async
   // Surrounding whitespace is still one value; the draft is checked as before.
   const spaced = await raw(context, "bccshield_check", [` \n${JSON.stringify(DRAFT)}\t `]);
   assert.equal(spaced.result.decision, "warn");
+  // A leading byte-order mark, which json::accept skips, is not spliced into the request.
+  const marked = await raw(context, "bccshield_check", [`\uFEFF${JSON.stringify(DRAFT)}`]);
+  assert.equal(marked.result && marked.result.decision, "warn");
   // Not an object: the core's own answer (the draft must be an object), as the host gives it.
   const notObject = await raw(context, "bccshield_check", ["[1]"]);
   assert.ok(notObject.error && notObject.error.code !== 201);
