@@ -285,8 +285,11 @@ class AuditLogFile : public ::testing::Test {
   }
   [[nodiscard]] std::vector<std::string> names() const {
     std::vector<std::string> out;
-    for (const auto& entry : fs::directory_iterator(dir_ / "state"))
+    for (const auto& entry : fs::directory_iterator(dir_ / "state")) {
+      // Windows locks a file in the folder, left in place (platform_win32.cpp, FolderLock).
+      if (entry.path().filename() == ".bccshield.lock") continue;
       out.push_back(entry.path().filename().string());
+    }
     std::sort(out.begin(), out.end());
     return out;
   }
