@@ -1,5 +1,6 @@
 #include "bccshield/address_list.hpp"
 
+#include <memory>
 #include <utility>
 
 #include "address_parser.hpp"
@@ -88,8 +89,10 @@ std::vector<Mailbox> ParsedAddressList::mailboxes() const {
   return out;
 }
 
-std::vector<ParseProblem> visit_address_list(std::string_view text, AddressVisitor& visitor,
-                                             const ParseLimits& limits) {
+namespace {
+
+std::vector<ParseProblem> visit_with(std::string_view text, AddressVisitor& visitor,
+                                     const ParseLimits& limits, detail::ParserBuffers& buffers) {
   if (text.size() > limits.max_input_bytes) {
     ParseProblem p;
     p.text = detail::bounded_problem_text(text);
@@ -98,7 +101,25 @@ std::vector<ParseProblem> visit_address_list(std::string_view text, AddressVisit
     refused.push_back(std::move(p));
     return refused;
   }
-  return detail::AddressListParser(text, limits, visitor).run();
+  return detail::AddressListParser(text, limits, visitor, buffers).run();
+}
+
+}  // namespace
+
+std::vector<ParseProblem> visit_address_list(std::string_view text, AddressVisitor& visitor,
+                                             const ParseLimits& limits) {
+  detail::ParserBuffers buffers;
+  return visit_with(text, visitor, limits, buffers);
+}
+
+AddressListReader::AddressListReader() : buffers_(std::make_unique<detail::ParserBuffers>()) {}
+AddressListReader::AddressListReader(AddressListReader&&) noexcept = default;
+AddressListReader& AddressListReader::operator=(AddressListReader&&) noexcept = default;
+AddressListReader::~AddressListReader() = default;
+
+std::vector<ParseProblem> AddressListReader::visit(std::string_view text, AddressVisitor& visitor,
+                                                   const ParseLimits& limits) {
+  return visit_with(text, visitor, limits, *buffers_);
 }
 
 ParsedAddressList parse_address_list(std::string_view text, const ParseLimits& limits) {

@@ -25,16 +25,39 @@ void unescape_into(std::string_view raw, std::string& out) {
 
 }  // namespace
 
+ParserBuffers::ParserBuffers() {
+  display.reserve(64);
+  local.reserve(64);
+  address.reserve(64);
+}
+
 AddressListParser::AddressListParser(std::string_view text, const ParseLimits& limits,
-                                     AddressVisitor& visitor)
+                                     AddressVisitor& visitor, ParserBuffers& buffers)
     : s_(text),
       limits_(limits),
       tok_(text, limits.max_comment_depth),
       visitor_(visitor),
-      problems_(text, limits.max_entries) {
-  display_.reserve(64);
-  local_.reserve(64);
-  address_.reserve(64);
+      cleaner_(buffers.cleaner),
+      everyday_(buffers.everyday),
+      problems_(text, limits.max_entries),
+      group_name_(buffers.group_name),
+      display_(buffers.display),
+      local_(buffers.local),
+      address_(buffers.address),
+      comment_(buffers.comment),
+      last_comment_(buffers.last_comment),
+      name_(buffers.name),
+      disp_(buffers.disp),
+      addr_(buffers.addr),
+      scratch_(buffers.scratch),
+      scratch2_(buffers.scratch2),
+      quoted_(buffers.quoted) {
+  // A fresh parser starts from empty text, as a freshly built one did.
+  for (std::string* text_buffer :
+       {&group_name_, &display_, &local_, &address_, &comment_, &last_comment_, &name_, &disp_,
+        &addr_, &scratch_, &scratch2_, &quoted_}) {
+    text_buffer->clear();
+  }
 }
 
 std::vector<ParseProblem> AddressListParser::run() {

@@ -17,9 +17,22 @@
 
 namespace bccshield::detail {
 
+// The parser's working buffers, kept apart from the parser so that one set serves many
+// strings (AddressListReader): a pill per recipient would otherwise build and free some
+// fifteen strings each. Only scratch space and caches: no result depends on what they held.
+struct ParserBuffers {
+  ParserBuffers();
+  TextCleaner cleaner;
+  EverydayEntryReader everyday;
+  std::string group_name, display, local, address, comment, last_comment, name;
+  std::string disp, addr, scratch, scratch2, quoted;
+};
+
 class AddressListParser {
  public:
-  AddressListParser(std::string_view text, const ParseLimits& limits, AddressVisitor& visitor);
+  // Parses `text` with `buffers` (emptied first); both must outlive the parser.
+  AddressListParser(std::string_view text, const ParseLimits& limits, AddressVisitor& visitor,
+                    ParserBuffers& buffers);
 
   // Feeds every mailbox and group to the visitor; returns the problems.
   std::vector<ParseProblem> run();
@@ -46,12 +59,12 @@ class AddressListParser {
   const ParseLimits& limits_;
   Tokenizer tok_;
   AddressVisitor& visitor_;
-  TextCleaner cleaner_;
-  EverydayEntryReader everyday_;
+  TextCleaner& cleaner_;
+  EverydayEntryReader& everyday_;
   ProblemLog problems_;
-  std::string group_name_;
-  std::string display_, local_, address_, comment_, last_comment_, name_;
-  std::string disp_, addr_, scratch_, scratch2_, quoted_;
+  std::string& group_name_;
+  std::string &display_, &local_, &address_, &comment_, &last_comment_, &name_;
+  std::string &disp_, &addr_, &scratch_, &scratch2_, &quoted_;
   std::size_t entry_start_ = 0;
   std::size_t at_count_ = 0;
   bool in_angle_ = false, in_comment_ = false, needs_space_ = false, after_address_ = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <initializer_list>
 
 #include "bccshield/consumer_domains.hpp"
 #include "bccshield/domain.hpp"
@@ -302,19 +303,10 @@ class Collector final : public AddressVisitor {
     field_ = field;
     for (const std::string& entry : entries) {
       source_ = next_source_++;
-      // Room for a big list up front (an address rarely takes fewer than 16 bytes).
-      // (Geometric, so many big strings still cost linear time.)
-      const std::size_t room = set_.recipients.size() + entry.size() / 16;
-      if (entry.size() > 4096 && room > set_.recipients.capacity()) {
-        set_.recipients.reserve(std::max(room, 2 * set_.recipients.capacity()));
-        // The index by a tighter guess (a header spends some 50 bytes per address; a
-        // wrong guess only costs a growth).
-        index_.reserve(set_.recipients.size() + entry.size() / 48);
-      }
       mailboxes_ = 0;
       groups_ = 0;
       has_first_ = false;
-      const std::vector<ParseProblem> problems = visit_address_list(entry, *this);
+      const std::vector<ParseProblem> problems = reader_.visit(entry, *this);
       if (has_first_) {
         // A pill holding exactly one clean mailbox goes back to the client exactly as it came.
         if (mailboxes_ == 1 && groups_ == 0 && problems.empty()) {
@@ -340,6 +332,25 @@ class Collector final : public AddressVisitor {
         }
       }
     }
+  }
+
+  // Room for every recipient the strings may hold, once, before any is read: a pill is
+  // mostly one recipient, a long string one per 16 bytes at most (an address rarely takes
+  // fewer). Reserved pages that stay unused are never touched, so the generous guess for
+  // the vector costs no page fault; the index is sized by a tighter guess (a header spends
+  // some 50 bytes per address) since its slots are cleared up front: a wrong guess only
+  // costs a growth.
+  void reserve_for(std::initializer_list<const std::vector<std::string>*> fields) {
+    std::size_t strings = 0;
+    std::size_t long_bytes = 0;
+    for (const std::vector<std::string>* field : fields) {
+      strings += field->size();
+      for (const std::string& entry : *field) {
+        if (entry.size() > kLongString) long_bytes += entry.size();
+      }
+    }
+    set_.recipients.reserve(strings + long_bytes / 16);
+    index_.reserve(strings + long_bytes / 48);
   }
 
   void mailbox(const MailboxView& mailbox) override {
@@ -432,11 +443,13 @@ class Collector final : public AddressVisitor {
   }
 
   static constexpr std::size_t kRecentDomains = 16;
+  static constexpr std::size_t kLongString = 4096;
 
   RecipientSet& set_;
   ArenaWriter arena_;
   IdentityIndex index_;
   Classifier& classifier_;
+  AddressListReader reader_;  // one parser's buffers for every string
   DomainSpellings spellings_;
   Field field_ = Field::To;
   std::uint32_t source_ = 0;
@@ -456,6 +469,7 @@ RecipientSet collect_recipients(const std::vector<std::string>& to,
                                 const std::vector<std::string>& bcc, Classifier& classifier) {
   RecipientSet set;
   Collector collector(set, classifier);
+  collector.reserve_for({&to, &cc, &bcc});
   collector.add_field(to, Field::To);
   collector.add_field(cc, Field::Cc);
   collector.add_field(bcc, Field::Bcc);

@@ -2,12 +2,16 @@
 // RFC 5322 / RFC 6532 address-list parsing. Pure: no I/O, no allocation beyond the result.
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 namespace bccshield {
+namespace detail {
+struct ParserBuffers;
+}  // namespace detail
 
 // One mailbox as Thunderbird's jsmime would return it.
 struct Mailbox {
@@ -113,6 +117,24 @@ class AddressVisitor {
 
 std::vector<ParseProblem> visit_address_list(std::string_view text, AddressVisitor& visitor,
                                              const ParseLimits& limits = {});
+
+// visit_address_list for many strings in a row (a draft's pills): the parser's working
+// buffers are built once and reused, not built and freed per string. Same results.
+class AddressListReader {
+ public:
+  AddressListReader();
+  AddressListReader(AddressListReader&&) noexcept;
+  AddressListReader& operator=(AddressListReader&&) noexcept;
+  AddressListReader(const AddressListReader&) = delete;
+  AddressListReader& operator=(const AddressListReader&) = delete;
+  ~AddressListReader();
+
+  std::vector<ParseProblem> visit(std::string_view text, AddressVisitor& visitor,
+                                  const ParseLimits& limits = {});
+
+ private:
+  std::unique_ptr<detail::ParserBuffers> buffers_;
+};
 
 // "Name <addr>" as Thunderbird's recipient strings; the name quoted only when RFC 5322 needs it.
 std::string format_mailbox(const Mailbox& mailbox);
