@@ -5,7 +5,7 @@ set -euo pipefail
 level=${1:-test}
 
 build=(cmake make g++ pkg-config nlohmann-json3-dev rapidjson-dev libboost-program-options-dev libsodium-dev
-       libidn2-dev libpsl-dev zip)
+       libidn2-dev libpsl-dev libunistring-dev zip)  # libunistring-dev: its .a, for BCCSHIELD_STATIC_DEPS
 try=(thunderbird xvfb xauth python3-aiosmtpd)
 test=(libgtest-dev libgmock-dev libbenchmark-dev libgmime-3.0-dev thunderbird-l10n-fr
       clang clang-format libclang-rt-14-dev valgrind node-acorn emscripten rpm lintian

@@ -11,13 +11,14 @@ namespace bccshield {
 
 int run_serve(const std::optional<std::string>& manifest) {
   platform::use_binary_stdio();
+  platform::enlarge_stdin_pipe();  // first: Thunderbird may already be writing
   std::ios::sync_with_stdio(false);
   // Before anything reads the environment: Thunderbird passes the user's whole environment.
   const bool overridden = settle_environment_overrides();
   HostRuntime runtime =
       make_host_runtime(std::nullopt, true, serve_host_identity(manifest, overridden));
   for (;;) {
-    FrameResult frame = read_frame(std::cin);
+    FrameResult frame = read_stdin_frame();
     switch (frame.status) {
       case FrameStatus::EndOfInput:
         return exit_ok;  // Thunderbird closed stdin: a normal end for both messaging modes
@@ -39,12 +40,18 @@ int run_serve(const std::optional<std::string>& manifest) {
       case FrameStatus::Ok:
         break;
     }
-    if (!write_frame(std::cout, handle_message(frame.body, runtime.context))) {
+    AfterReply after_reply;
+    if (!write_frame(std::cout,
+                     handle_message(PaddedBody(frame.buffer), runtime.context, after_reply))) {
       print_error("cannot write to stdout");
+      if (after_reply) after_reply();  // the check was made: its audit line is still written
       return exit_flagged;
     }
-    // The reply is on its way: now the audit line (the user does not wait for hashing).
+    // The reply is on its way: now the audit record and line (the user does not wait for
+    // hashing), then the request and verdict are let go.
+    if (after_reply) after_reply();
     if (runtime.audit_log) runtime.audit_log->flush();
+    after_reply = nullptr;
   }
 }
 

@@ -3,13 +3,17 @@
 #include <array>
 #include <cstring>
 
-namespace bccshield {
+#include "platform.hpp"
 
-FrameResult read_frame(std::istream& in, std::size_t limit) {
+namespace bccshield {
+namespace {
+
+// `read(into, count)` reads up to `count` bytes, fewer only at the end of input.
+template <typename Read>
+FrameResult read_frame_with(Read&& read, std::size_t limit) {
   FrameResult result;
   std::array<char, 4> header{};
-  in.read(header.data(), header.size());
-  const auto got = static_cast<std::size_t>(in.gcount());
+  const std::size_t got = read(header.data(), header.size());
   if (got == 0) {
     result.status = FrameStatus::EndOfInput;
     return result;
@@ -27,14 +31,28 @@ FrameResult read_frame(std::istream& in, std::size_t limit) {
     result.status = FrameStatus::TooLarge;
     return result;
   }
-  result.body.resize(length);
-  in.read(result.body.data(), static_cast<std::streamsize>(length));
-  result.received = static_cast<std::size_t>(in.gcount());
+  result.buffer.resize(std::size_t{length} + request_padding);  // the padding: NULs
+  result.received = read(result.buffer.data(), length);
   if (result.received < length) {
     result.status = FrameStatus::Truncated;
-    result.body.clear();
+    result.buffer.clear();
   }
   return result;
+}
+
+}  // namespace
+
+FrameResult read_frame(std::istream& in, std::size_t limit) {
+  return read_frame_with(
+      [&in](char* into, std::size_t count) {
+        in.read(into, static_cast<std::streamsize>(count));
+        return static_cast<std::size_t>(in.gcount());
+      },
+      limit);
+}
+
+FrameResult read_stdin_frame(std::size_t limit) {
+  return read_frame_with(platform::read_stdin, limit);
 }
 
 bool write_frame(std::ostream& out, std::string body) {

@@ -4,6 +4,7 @@
 // no other file of the host includes an OS header or tests _WIN32. Strings are UTF-8 on every
 // platform; paths are std::filesystem::path (wide on Windows, so non-ASCII names survive).
 
+#include <cstddef>
 #include <cstdint>
 #include <ctime>
 #include <filesystem>
@@ -23,6 +24,18 @@ std::vector<std::string> utf8_arguments(int argc, char** argv);
 // Frames are bytes: stdin and stdout in binary mode (Windows: _setmode(_O_BINARY), before any
 // frame; without it a length holding 0x0A or 0x1A breaks the stream). Nothing on POSIX.
 void use_binary_stdio();
+
+// Reads up to `count` bytes of stdin into `into` with the OS's read (no stream buffer between),
+// fewer only at the end of input or on an error; retries an interrupted read.
+std::size_t read_stdin(char* into, std::size_t count);
+
+// Serve mode, at start: asks for a 1 MiB stdin pipe (Linux fcntl F_SETPIPE_SZ; 64 KiB by
+// default), so that Thunderbird's write of a large request completes while the host starts
+// instead of waiting for each 64 KiB to be read. The man page (F_GETPIPE_SZ(2const)): an
+// unprivileged process may go up to /proc/sys/fs/pipe-max-size (1 MiB by default), EPERM beyond
+// or past the user's pipe limits (pipe(7)). Best effort: stdin that is no pipe, or a refusal,
+// changes nothing. Nothing elsewhere.
+void enlarge_stdin_pipe();
 
 // $name as UTF-8; nullopt when unset or empty (read at start-up, before any thread exists).
 std::optional<std::string> environment(const char* name);

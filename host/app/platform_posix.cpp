@@ -46,6 +46,26 @@ std::vector<std::string> utf8_arguments(int argc, char** argv) {
 
 void use_binary_stdio() {}
 
+std::size_t read_stdin(char* into, std::size_t count) {
+  std::size_t done = 0;
+  while (done < count) {
+    const ssize_t got = ::read(STDIN_FILENO, into + done, count - done);
+    if (got > 0) {
+      done += static_cast<std::size_t>(got);
+    } else if (got == 0 || errno != EINTR) {
+      break;  // end of input, or an error: the caller sees a short read
+    }
+  }
+  return done;
+}
+
+void enlarge_stdin_pipe() {
+#if defined(F_SETPIPE_SZ)
+  constexpr int kPipeBytes = 1024 * 1024;
+  (void)::fcntl(STDIN_FILENO, F_SETPIPE_SZ, kPipeBytes);  // EBADF/EPERM: the pipe stays as is
+#endif
+}
+
 std::optional<std::string> environment(const char* name) {
   const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read at start-up
   if (value == nullptr || *value == '\0') return std::nullopt;

@@ -17,6 +17,7 @@
 #include <shellapi.h>
 #include <shlobj.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -289,6 +290,20 @@ void use_binary_stdio() {
   _setmode(_fileno(stdin), _O_BINARY);
   _setmode(_fileno(stdout), _O_BINARY);
 }
+
+std::size_t read_stdin(char* into, std::size_t count) {
+  std::size_t done = 0;
+  while (done < count) {
+    // _read takes an unsigned int: at most 1 GiB per call.
+    const auto chunk = static_cast<unsigned>(std::min<std::size_t>(count - done, 1U << 30U));
+    const int got = _read(_fileno(stdin), into + done, chunk);
+    if (got <= 0) break;  // end of input (0) or an error (-1): the caller sees a short read
+    done += static_cast<std::size_t>(got);
+  }
+  return done;
+}
+
+void enlarge_stdin_pipe() {}
 
 std::optional<std::string> environment(const char* name) {
   const std::wstring wide_name = to_wide(name);

@@ -334,24 +334,44 @@ class Reader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Reader> {
   int skip_ = 0;            // depth inside a value nobody reads
 };
 
-}  // namespace
-
-std::optional<CheckRequest> read_check_request(std::string_view body) {
+// `body` is followed by request_padding NULs.
+std::optional<CheckRequest> read_padded(std::string_view body) {
   // Before RapidJSON: bytes that are not UTF-8 are nlohmann's error (and once the whole body is
   // UTF-8, so is every string in it); a control character other than JSON's whitespace is one
   // too, anywhere: RapidJSON 1.1.0's SSE2 string scan misses 0x1A..0x1F (it compares with
   // 0x19), and a NUL would end its input early.
   if (body.empty() || holds_control(body) || !utf8_unchanged_by_repair(body)) return std::nullopt;
-  // Parsed in place (strings are unescaped where they lie), from a copy that ends in NULs: the
-  // SSE2 scans read aligned 16-byte blocks, up to 15 bytes past the terminating NUL.
-  std::string text(body.size() + 16, '\0');
-  std::memcpy(text.data(), body.data(), body.size());
+  // Not in situ: the body stays as it came (a body refused here is the DOM's to read). Each
+  // string is unescaped into the parser's small stack, then copied into the Draft.
   Reader reader(escapes_low_surrogate(body));
-  rapidjson::InsituStringStream stream(text.data());
+  rapidjson::StringStream stream(body.data());
   rapidjson::Reader parser;
-  constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag;
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag;
   if (parser.Parse<kFlags>(stream, reader).IsError()) return std::nullopt;
   return reader.finish();
+}
+
+}  // namespace
+
+PaddedBody::PaddedBody(std::string_view buffer) : body_(buffer) {
+  if (buffer.size() < request_padding) return;
+  const std::string_view tail = buffer.substr(buffer.size() - request_padding);
+  if (tail.find_first_not_of('\0') != std::string_view::npos) return;
+  body_ = buffer.substr(0, buffer.size() - request_padding);
+  padded_ = true;
+}
+
+std::optional<CheckRequest> read_check_request(const PaddedBody& body) {
+  if (!body.padded()) return read_check_request(body.body());
+  return read_padded(body.body());
+}
+
+std::optional<CheckRequest> read_check_request(std::string_view body) {
+  std::string text;
+  text.reserve(body.size() + request_padding);
+  text.append(body);
+  text.append(request_padding, '\0');
+  return read_padded(std::string_view(text).substr(0, body.size()));
 }
 
 }  // namespace bccshield

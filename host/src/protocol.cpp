@@ -1,6 +1,7 @@
 #include "bccshield/protocol.hpp"
 
 #include <array>
+#include <memory>
 #include <type_traits>
 #include <variant>
 
@@ -104,17 +105,34 @@ json id_json(const RequestId& id) {
 
 // The everyday check, read without a DOM: the reply is written straight into its buffer.
 // Throws as handle_check() does; handle_message() catches (the one catching function the
-// WebAssembly build allows, host/wasm/CMakeLists.txt).
-std::string answer_check(const CheckRequest& request, const json& id, HostContext& context) {
-  const Verdict verdict = evaluate(request.draft, context.policy,
-                                   EvaluateOptions{.with_keys = context.audit != nullptr});
-  const std::string check_id = context.new_check_id ? context.new_check_id() : std::string("check");
-  if (context.audit != nullptr) {
-    const std::string client = request.client.empty() ? "unknown" : request.client;
-    context.audit->check({check_id, client, request.draft.type, verdict, context.policy_status,
-                          context.host.system_host, context.host.system_manifest,
-                          context.host.overridden});
-  }
+// WebAssembly build allows, host/wasm/CMakeLists.txt). The audit record is left in
+// `after_reply` with the request and verdict it reads: they stay where they are until then (the
+// verdict's keys may point into the draft).
+std::string answer_check(CheckRequest&& request, const json& id, HostContext& context,
+                         AfterReply& after_reply) {
+  struct Checked {
+    // The verdict is built in place, from the draft in its final place.
+    Checked(CheckRequest&& from, const Policy& policy, bool with_keys)
+        : request(std::move(from)),
+          verdict(evaluate(request.draft, policy, EvaluateOptions{.with_keys = with_keys})) {}
+    CheckRequest request;
+    Verdict verdict;
+    std::string check_id;
+  };
+  const auto checked =
+      std::make_shared<Checked>(std::move(request), context.policy, context.audit != nullptr);
+  const Verdict& verdict = checked->verdict;
+  checked->check_id = context.new_check_id ? context.new_check_id() : std::string("check");
+  const std::string& check_id = checked->check_id;
+  // The request and verdict are destroyed when after_reply is, after the reply.
+  after_reply = [checked, &context] {
+    if (context.audit == nullptr) return;
+    const std::string client =
+        checked->request.client.empty() ? "unknown" : checked->request.client;
+    context.audit->check({checked->check_id, client, checked->request.draft.type, checked->verdict,
+                          context.policy_status, context.host.system_host,
+                          context.host.system_manifest, context.host.overridden});
+  };
   std::string text;
   // Room for the largest reply and the frame's length in front of it (framing.cpp): the
   // buffer never moves, and only the pages written are touched.
@@ -286,8 +304,18 @@ std::string error_reply(const HostContext& context, int code, const std::string&
 }
 
 std::string handle_message(std::string_view body, HostContext& context) {
+  AfterReply after_reply;
+  std::string reply = handle_message(PaddedBody::unpadded(body), context, after_reply);
+  if (after_reply) after_reply();
+  return reply;
+}
+
+std::string handle_message(const PaddedBody& padded, HostContext& context,
+                           AfterReply& after_reply) {
+  after_reply = nullptr;
+  const std::string_view body = padded.body();
   std::optional<CheckRequest> check;
-  if (!context.read_with_dom) check = read_check_request(body);
+  if (!context.read_with_dom) check = read_check_request(padded);
   json request;
   json id;
   if (check) {
@@ -313,7 +341,7 @@ std::string handle_message(std::string_view body, HostContext& context) {
     if (!id.is_null() && !id.is_string() && !id.is_number()) id = nullptr;
   }
   try {
-    if (check) return answer_check(*check, id, context);
+    if (check) return answer_check(std::move(*check), id, context, after_reply);
     // One version at a time (the extension and the host ship together): a request without
     // protocolVersion is of version 1, whose replies carried recipients as strings.
     const auto version = request.find("protocolVersion");

@@ -295,18 +295,18 @@ int protocol_entry(const std::uint8_t* data, std::size_t size) {
       break;
     }
     if (frame.status == FrameStatus::Truncated) {
-      FUZZ_CHECK("protocol", frame.received < frame.declared_length && frame.body.empty());
+      FUZZ_CHECK("protocol", frame.received < frame.declared_length && frame.body().empty());
       break;
     }
-    FUZZ_CHECK("protocol", frame.body.size() == frame.declared_length);
-    const std::string reply = handle_message(frame.body, context);
+    FUZZ_CHECK("protocol", frame.body().size() == frame.declared_length);
+    const std::string reply = handle_message(frame.body(), context);
     check_reply("protocol", reply);
     // The reply goes out as a frame and must read back identically.
     std::ostringstream out;
     FUZZ_CHECK("protocol", write_frame(out, reply));
     std::istringstream back(out.str());
     const FrameResult echoed = read_frame(back, max_reply_bytes);
-    FUZZ_CHECK("protocol", echoed.status == FrameStatus::Ok && echoed.body == reply);
+    FUZZ_CHECK("protocol", echoed.status == FrameStatus::Ok && echoed.body() == reply);
   }
   return 0;
 }

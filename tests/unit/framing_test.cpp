@@ -19,18 +19,31 @@ TEST(Framing, ReadsOneFrameThenEndOfInput) {
   std::istringstream in(frame(R"({"type":"hello"})"));
   const FrameResult first = read_frame(in);
   EXPECT_EQ(first.status, FrameStatus::Ok);
-  EXPECT_EQ(first.body, R"({"type":"hello"})");
+  EXPECT_EQ(first.body(), R"({"type":"hello"})");
   EXPECT_EQ(read_frame(in).status, FrameStatus::EndOfInput);
 }
 
 TEST(Framing, ReadsSeveralFramesFromOneStream) {
   std::istringstream in(frame("{}") + frame("[1]") + frame(""));
-  EXPECT_EQ(read_frame(in).body, "{}");
-  EXPECT_EQ(read_frame(in).body, "[1]");
+  EXPECT_EQ(read_frame(in).body(), "{}");
+  EXPECT_EQ(read_frame(in).body(), "[1]");
   const FrameResult empty = read_frame(in);
   EXPECT_EQ(empty.status, FrameStatus::Ok);
-  EXPECT_EQ(empty.body, "");
+  EXPECT_EQ(empty.body(), "");
   EXPECT_EQ(read_frame(in).status, FrameStatus::EndOfInput);
+}
+
+TEST(Framing, TheBodyIsFollowedByThePaddingTheRequestReaderNeeds) {
+  std::istringstream in(frame(R"({"a":"\u00e9"})"));
+  const FrameResult result = read_frame(in);
+  ASSERT_EQ(result.status, FrameStatus::Ok);
+  EXPECT_EQ(result.buffer, std::string(R"({"a":"\u00e9"})") + std::string(request_padding, '\0'));
+  const PaddedBody padded(result.buffer);
+  EXPECT_TRUE(padded.padded());
+  EXPECT_EQ(padded.body(), R"({"a":"\u00e9"})");
+  // A buffer without the padding is taken whole, as an unpadded body.
+  EXPECT_FALSE(PaddedBody("{}").padded());
+  EXPECT_EQ(PaddedBody("{}").body(), "{}");
 }
 
 TEST(Framing, HeaderCutShortIsTruncated) {
@@ -54,7 +67,7 @@ TEST(Framing, OversizeLengthIsRefusedBeforeReadingTheBody) {
   const FrameResult result = read_frame(in, 1024);
   EXPECT_EQ(result.status, FrameStatus::TooLarge);
   EXPECT_EQ(result.declared_length, 0x7fffffffU);
-  EXPECT_TRUE(result.body.empty());
+  EXPECT_TRUE(result.body().empty());
 }
 
 TEST(Framing, WritesNativeEndianLengthAndBody) {

@@ -54,6 +54,29 @@ class Protocol : public ::testing::Test {
   HostContext context_;
 };
 
+// Serve mode writes the reply first: the check's audit record waits in after_reply, and is the
+// same record once run (cmd_serve.cpp).
+TEST_F(Protocol, TheAuditRecordOfACheckWaitsForTheReply) {
+  const std::string body =
+      R"({"protocolVersion":2,"type":"check","client":"thunderbird/153.7.0",)"
+      R"("draft":{"from":"me@corp.example","to":["a@x.example","b@y.example"]}})";
+  std::string buffer = body + std::string(request_padding, '\0');
+  AfterReply after_reply;
+  const std::string reply = handle_message(PaddedBody(buffer), context_, after_reply);
+  EXPECT_TRUE(events_.empty());
+  ASSERT_TRUE(after_reply);
+  after_reply();
+  const std::vector<json> deferred = events_;
+  events_.clear();
+  EXPECT_EQ(handle_message(body, context_), reply);  // the two-argument form records at once
+  ASSERT_EQ(deferred.size(), 1U);
+  EXPECT_EQ(deferred, events_);
+  EXPECT_EQ(deferred[0]["client"], "thunderbird/153.7.0");
+  // Nothing waits after a request that is no check.
+  handle_message(PaddedBody(R"({"protocolVersion":2,"type":"hello"})"), context_, after_reply);
+  EXPECT_FALSE(after_reply);
+}
+
 TEST_F(Protocol, HelloNamesTheHostAndPolicy) {
   const json reply = ask(R"({"protocolVersion":2,"type":"hello","id":7})");
   EXPECT_EQ(reply["protocolVersion"], 2);

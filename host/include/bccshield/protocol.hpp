@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bccshield/check_request.hpp"  // PaddedBody
 #include "bccshield/draft.hpp"
 #include "bccshield/identity.hpp"  // max_reply_bytes
 #include "bccshield/policy.hpp"
@@ -89,6 +90,14 @@ struct HostContext {
 // The everyday check is read by read_check_request() (check_request.hpp) and its reply written
 // straight out; every other body is read with nlohmann's DOM.
 std::string handle_message(std::string_view body, HostContext& context);
+
+// Work a reply does not wait for: the audit record of a check, then the destruction of its
+// request, Draft and Verdict (10,000 strings each at 10,000 recipients).
+using AfterReply = std::function<void()>;
+// As above, from a padded body (check_request.hpp), and that work is left in `after_reply` (empty
+// when there is none) for the caller to run once the reply is written (cmd_serve.cpp); the one
+// above runs it before it returns. The audit record is the same either way.
+std::string handle_message(const PaddedBody& body, HostContext& context, AfterReply& after_reply);
 
 // An error reply for failures found before a body could be read (framing).
 std::string error_reply(const HostContext& context, int code, const std::string& message,
