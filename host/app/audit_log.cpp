@@ -358,12 +358,13 @@ void AuditLog::check(const CheckRecord& record) {
                          {"overridden", record.overridden}};
   // Large mailings: one decision, and how many messages Convert would make of it.
   if (verdict.delivery) line["messages"] = verdict.delivery->messages;
-  pending_.push_back(Pending{std::move(line), verdict.keys});
-
   // Data minimisation: an allowed message is counted, its recipients are not named (unless the
   // policy asks for them, auditAllowedRecipients).
-  if (verdict.decision == Action::Allow && !settings_.allowed_recipients)
-    pending_.back().keys.reset();
+  const bool named = verdict.decision != Action::Allow || settings_.allowed_recipients;
+  // The keys view the draft and the verdict, gone by flush(): the entry keeps its own copy.
+  std::optional<RecipientKeys> keys;
+  if (verdict.keys && named) keys = verdict.keys->detached();
+  pending_.push_back(Pending{std::move(line), std::move(keys)});
 }
 
 void AuditLog::host_errors(const HostErrorReport& report) {

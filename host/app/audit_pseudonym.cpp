@@ -16,8 +16,8 @@ std::string trimmed(std::string_view text) {
 }
 
 // `"name":["<hash>",...]` (hex digits need no JSON escaping).
-void append_hashes(std::string& out, std::string_view name, const std::vector<std::string>& keys,
-                   const PseudonymHasher& hasher) {
+void append_hashes(std::string& out, std::string_view name,
+                   const std::vector<std::string_view>& keys, const PseudonymHasher& hasher) {
   out += '"';
   out += name;
   out += "\":[";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -27,11 +28,14 @@ std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& exte
   // (the hardened library checks every vector subscript).
   const std::size_t count = external.size();
   const Recipient* const* const in = external.data();
-  std::vector<std::uint32_t> group_of(count);
-  std::vector<std::uint32_t> sizes(count);
-  std::vector<const Recipient*> first(count);
-  std::uint32_t* const group = group_of.data();
-  std::uint32_t* const size_of = sizes.data();
+  // Left uninitialised: fresh memory is as costly as instructions (a page fault per 4 KiB
+  // cleared), and each element is written before it is read: group_of for every recipient,
+  // sizes and first for each party as it appears (there are often far fewer parties).
+  const auto group_of = std::make_unique_for_overwrite<std::uint32_t[]>(count);
+  const auto sizes = std::make_unique_for_overwrite<std::uint32_t[]>(count);
+  const auto first = std::make_unique_for_overwrite<const Recipient*[]>(count);
+  std::uint32_t* const group = group_of.get();
+  std::uint32_t* const size_of = sizes.get();
   std::uint32_t parties = 0;
   std::unordered_map<const DomainFacts*, std::uint32_t> by_domain;
   std::unordered_map<std::string_view, std::uint32_t> by_organisation;
@@ -55,7 +59,10 @@ std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& exte
         if (recent_size < kRecent) recent[recent_size++] = {recipient->facts, id};
       }
     }
-    if (id == parties) first[parties++] = recipient;
+    if (id == parties) {
+      size_of[parties] = 0;
+      first[parties++] = recipient;
+    }
     group[i] = id;
     ++size_of[id];
   }
@@ -232,16 +239,20 @@ void check_large_alias(const Summary& summary, const std::vector<const Recipient
     findings.add(rule_large_alias, std::move(finding));
 }
 
+// `storage` (the verdict's) takes over the original recipients' arena: the keys view it.
 void check_reply_exposure(const Draft& draft, const RecipientSet& current, Classifier& classifier,
-                          const Findings& findings, RecipientKeys* keys) {
+                          const Findings& findings, RecipientKeys* keys,
+                          std::deque<std::string>& storage) {
   if (draft.type != ComposeType::Reply && keys == nullptr) return;
-  const RecipientSet original =
-      collect_recipients(draft.original.to, draft.original.cc, {}, classifier);
+  RecipientSet original = collect_recipients(draft.original.to, draft.original.cc, {}, classifier);
   if (keys != nullptr) {
     for (const Recipient& recipient : original.recipients) {
       auto& list = recipient.field == Field::To ? keys->original_to : keys->original_cc;
-      list.emplace_back(recipient.parsed() ? recipient.key : recipient.display);
+      list.push_back(recipient.parsed() ? recipient.key : recipient.display);
     }
+    // Arena chunks are reserved at 64 KiB or more, so their text is on the heap and moving
+    // a chunk's string leaves the viewed bytes where they are.
+    for (std::string& chunk : original.arena) storage.push_back(std::move(chunk));
   }
   if (draft.type != ComposeType::Reply) return;
   std::unordered_set<std::string_view> original_parties;
@@ -277,14 +288,26 @@ void check_unparsable(const std::vector<const Recipient*>& unparsable, const Fin
   findings.add(rule_unparsable_recipient, std::move(finding));
 }
 
-RecipientKeys recipient_keys(const RecipientSet& set, const Classifier& classifier) {
+// Views into the draft and `storage` (the set's arena, which the verdict takes over whole).
+RecipientKeys recipient_keys(const RecipientSet& set, const Classifier& classifier,
+                             std::deque<std::string>& storage) {
   RecipientKeys keys;
-  keys.from = classifier.sender_key();
-  auto add = [&keys](const Recipient& recipient) {
-    auto& list = recipient.field == Field::To   ? keys.to
-                 : recipient.field == Field::Cc ? keys.cc
-                                                : keys.bcc;
-    list.emplace_back(recipient.parsed() ? recipient.key : recipient.display);
+  keys.from = storage.emplace_back(classifier.sender_key());
+  auto list_of = [&keys](const Recipient& recipient) -> std::vector<std::string_view>& {
+    return recipient.field == Field::To   ? keys.to
+           : recipient.field == Field::Cc ? keys.cc
+                                          : keys.bcc;
+  };
+  std::array<std::size_t, 3> sizes{};
+  for (const Recipient& recipient : set.recipients)
+    ++sizes[static_cast<std::size_t>(recipient.field)];
+  for (const Recipient& ignored : set.ignored_text)
+    ++sizes[static_cast<std::size_t>(ignored.field)];
+  keys.to.reserve(sizes[static_cast<std::size_t>(Field::To)]);
+  keys.cc.reserve(sizes[static_cast<std::size_t>(Field::Cc)]);
+  keys.bcc.reserve(sizes[static_cast<std::size_t>(Field::Bcc)]);
+  auto add = [&list_of](const Recipient& recipient) {
+    list_of(recipient).push_back(recipient.parsed() ? recipient.key : recipient.display);
   };
   for (const Recipient& recipient : set.recipients) add(recipient);
   for (const Recipient& ignored : set.ignored_text) add(ignored);
@@ -335,8 +358,9 @@ Verdict evaluate(const Draft& draft, const Policy& policy, const EvaluateOptions
 
   check_exposed_parties(summary, groups, findings, set.arena);
   check_large_alias(summary, aliases, findings);
-  if (options.with_keys) verdict.keys = recipient_keys(set, classifier);
-  check_reply_exposure(draft, set, classifier, findings, verdict.keys ? &*verdict.keys : nullptr);
+  if (options.with_keys) verdict.keys = recipient_keys(set, classifier, set.arena);
+  check_reply_exposure(draft, set, classifier, findings, verdict.keys ? &*verdict.keys : nullptr,
+                       set.arena);
   // Text Thunderbird ignores next to real addresses is shown with the unreadable entries.
   for (const Recipient& ignored : set.ignored_text) unparsable.push_back(&ignored);
   check_unparsable(unparsable, findings);

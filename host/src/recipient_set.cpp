@@ -334,23 +334,21 @@ class Collector final : public AddressVisitor {
     }
   }
 
-  // Room for every recipient the strings may hold, once, before any is read: a pill is
-  // mostly one recipient, a long string one per 16 bytes at most (an address rarely takes
-  // fewer). Reserved pages that stay unused are never touched, so the generous guess for
-  // the vector costs no page fault; the index is sized by a tighter guess (a header spends
-  // some 50 bytes per address) since its slots are cleared up front: a wrong guess only
-  // costs a growth.
+  // Room for every recipient the strings may hold, once, before any is read, so that the
+  // vector never moves: at most one per string or per 16 bytes, whichever is more (an
+  // address rarely takes fewer; a pill may hold a group). Reserved pages that stay unused
+  // are never touched, so the generous guess costs no page fault. The index's slots are
+  // cleared up front, so it is sized by a tighter guess (a header spends some 48 bytes per
+  // address): a wrong guess only costs a growth.
   void reserve_for(std::initializer_list<const std::vector<std::string>*> fields) {
     std::size_t strings = 0;
-    std::size_t long_bytes = 0;
+    std::size_t bytes = 0;
     for (const std::vector<std::string>* field : fields) {
       strings += field->size();
-      for (const std::string& entry : *field) {
-        if (entry.size() > kLongString) long_bytes += entry.size();
-      }
+      for (const std::string& entry : *field) bytes += entry.size();
     }
-    set_.recipients.reserve(strings + long_bytes / 16);
-    index_.reserve(strings + long_bytes / 48);
+    set_.recipients.reserve(std::max(strings, bytes / 16));
+    index_.reserve(std::max(strings, bytes / 48));
   }
 
   void mailbox(const MailboxView& mailbox) override {
@@ -443,7 +441,6 @@ class Collector final : public AddressVisitor {
   }
 
   static constexpr std::size_t kRecentDomains = 16;
-  static constexpr std::size_t kLongString = 4096;
 
   RecipientSet& set_;
   ArenaWriter arena_;

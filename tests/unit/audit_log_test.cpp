@@ -89,10 +89,10 @@ TEST(AuditPseudonym, AddressKeysAreTheNormalisedComparisonKeys) {
 }
 
 // The engine's keys of a draft, as the host hands them to the audit log.
-RecipientKeys keys_of(const json& draft) {
-  const Verdict verdict =
-      evaluate(draft_from_json(draft), Policy::defaults(), EvaluateOptions{.with_keys = true});
-  return *verdict.keys;
+RecipientKeys keys_of(const json& draft_json) {
+  const Draft draft = draft_from_json(draft_json);  // the keys view it until detached
+  const Verdict verdict = evaluate(draft, Policy::defaults(), EvaluateOptions{.with_keys = true});
+  return verdict.keys->detached();  // the verdict and the draft go: keep the texts
 }
 
 TEST(AuditPseudonym, DraftBecomesHashesOnly) {
@@ -216,9 +216,9 @@ TEST(AuditLog, WritesOnePrivateLineWithoutAddresses) {
     Policy policy = Policy::defaults();
     policy.audit_allowed_recipients = true;
     log.apply_policy(policy);
-    const Verdict verdict =
-        evaluate(draft_from_json({{"from", "me@corp.example"}, {"to", {"alice@example.org"}}}),
-                 Policy::defaults(), EvaluateOptions{.with_keys = true});
+    const Draft draft =
+        draft_from_json({{"from", "me@corp.example"}, {"to", {"alice@example.org"}}});
+    const Verdict verdict = evaluate(draft, Policy::defaults(), EvaluateOptions{.with_keys = true});
     const std::string check_id = "c1";
     const std::string client = "thunderbird/153.7.0";
     log.check({check_id, client, ComposeType::New, verdict, PolicyStatus{}});
@@ -271,10 +271,10 @@ class AuditLogFile : public ::testing::Test {
     policy.audit_retention_days = 36500;  // the rotated files of these tests stay
     policy.audit_allowed_recipients = true;
     log.apply_policy(policy);
-    const Verdict verdict = evaluate(draft_from_json({{"from", "me@corp.example"},
-                                                      {"to", {"a@example.org", "b@example.org"}},
-                                                      {"cc", {"c@other.example"}}}),
-                                     Policy::defaults(), EvaluateOptions{.with_keys = true});
+    const Draft draft = draft_from_json({{"from", "me@corp.example"},
+                                         {"to", {"a@example.org", "b@example.org"}},
+                                         {"cc", {"c@other.example"}}});
+    const Verdict verdict = evaluate(draft, Policy::defaults(), EvaluateOptions{.with_keys = true});
     log.check({"c1", "thunderbird/153.7.0", ComposeType::New, verdict, PolicyStatus{}});
   }
   [[nodiscard]] std::vector<std::string> lines() const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
@@ -136,13 +137,29 @@ struct Summary {
 
 // The recipient keys evaluate() computed (local part case-folded, domain normalised; the raw
 // text for an entry that could not be read), for the audit edge to hash: it never parses.
+// The keys are views, like the verdict's other texts: into the Draft and the Verdict's
+// storage (10,000 keys are then 10,000 views, not 10,000 strings). Whatever keeps keys past
+// the draft and the verdict (the audit log hashes them after the reply) takes detached().
 struct RecipientKeys {
-  std::string from;
-  std::vector<std::string> to;
-  std::vector<std::string> cc;
-  std::vector<std::string> bcc;
-  std::vector<std::string> original_to;  // replies only
-  std::vector<std::string> original_cc;
+  std::string_view from;
+  std::vector<std::string_view> to;
+  std::vector<std::string_view> cc;
+  std::vector<std::string_view> bcc;
+  std::vector<std::string_view> original_to;  // replies only
+  std::vector<std::string_view> original_cc;
+
+  // The same keys, viewing one buffer this copy owns (one allocation for all the texts).
+  [[nodiscard]] RecipientKeys detached() const;
+
+  RecipientKeys() = default;
+  RecipientKeys(RecipientKeys&&) = default;  // the owned buffer does not move: views stay valid
+  RecipientKeys& operator=(RecipientKeys&&) = default;
+  RecipientKeys(const RecipientKeys&) = delete;  // a copy would view the original's buffer
+  RecipientKeys& operator=(const RecipientKeys&) = delete;
+  ~RecipientKeys() = default;
+
+ private:
+  std::unique_ptr<char[]> owned_;  // what detached() copied the texts into
 };
 
 // Recipient texts are views into the Draft it was made from and into `storage`: keep the
