@@ -89,6 +89,34 @@ bool holds_control(std::string_view text) {
   return false;
 }
 
+// utf8_unchanged_by_repair(text), with ASCII skipped eight bytes at a time (it walks bytewise
+// after the first non-ASCII one: 2.3M instructions for a 450 KB body holding 6,500 such bytes).
+// Each run of non-ASCII bytes is checked alone: an ASCII byte never continues a sequence, so a
+// sequence cut at a run's end is invalid either way, and the verdict is the whole text's.
+bool unchanged_by_repair(std::string_view text) {
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (i + 8 <= text.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if ((word & kHighs) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < text.size() && static_cast<unsigned char>(text[end]) >= 0x80) ++end;
+    if (!utf8_unchanged_by_repair(text.substr(i, end - i))) return false;
+    i = end;
+  }
+  return true;
+}
+
 // Whether the body escapes a low surrogate (\uDC00..\uDFFF) anywhere: only then can a string
 // hold one alone, and only then are strings looked at for it.
 bool escapes_low_surrogate(std::string_view body) {
@@ -340,7 +368,7 @@ std::optional<CheckRequest> read_padded(std::string_view body) {
   // UTF-8, so is every string in it); a control character other than JSON's whitespace is one
   // too, anywhere: RapidJSON 1.1.0's SSE2 string scan misses 0x1A..0x1F (it compares with
   // 0x19), and a NUL would end its input early.
-  if (body.empty() || holds_control(body) || !utf8_unchanged_by_repair(body)) return std::nullopt;
+  if (body.empty() || holds_control(body) || !unchanged_by_repair(body)) return std::nullopt;
   // Not in situ: the body stays as it came (a body refused here is the DOM's to read). Each
   // string is unescaped into the parser's small stack, then copied into the Draft.
   Reader reader(escapes_low_surrogate(body));

@@ -408,4 +408,42 @@ TEST(JsonWriter, EscapesAsDumpDoes) {
 }
 
 }  // namespace
+// The reader's UTF-8 check skips ASCII eight bytes at a time and checks each non-ASCII run
+// alone: it takes a body exactly when utf8_unchanged_by_repair takes it whole. Valid and broken
+// sequences of every length, at every offset against the 8-byte words.
+TEST(CheckRequest, ItsUtf8CheckAgreesWithTheRepairOnEveryBody) {
+  const std::vector<std::string> pieces = {"a",
+                                           "bcdefgh",
+                                           "\xc3\xa9",
+                                           "\xe2\x82\xac",
+                                           "\xf0\x9f\x98\x80",
+                                           "\xc3",
+                                           "\xa9",
+                                           "\xe2\x82",
+                                           "\xed\xa0\x80",
+                                           "\xc0\xaf",
+                                           "\xf4\x90\x80\x80",
+                                           "\xff",
+                                           "\xef\xbb\xbf",
+                                           "\xf0\x9f\x98",
+                                           " "};
+  std::mt19937 random(8);  // NOLINT(cert-msc32-c,cert-msc51-cpp): reproducible on purpose
+  int accepted = 0;
+  int refused = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string text;
+    const int length = static_cast<int>(random() % 10);
+    for (int k = 0; k < length; ++k) text += pieces[random() % pieces.size()];
+    const std::string prefix(random() % 9, 'p');  // every offset against the words
+    const std::string body =
+        R"({"protocolVersion":2,"type":"check","draft":{"to":[")" + prefix + text + R"("]}})";
+    SCOPED_TRACE(body);
+    const bool valid = utf8_unchanged_by_repair(body);
+    EXPECT_EQ(read_check_request(body).has_value(), valid);
+    (valid ? accepted : refused) += 1;
+  }
+  EXPECT_GT(accepted, 100);  // both sides exercised
+  EXPECT_GT(refused, 100);
+}
+
 }  // namespace bccshield
