@@ -31,9 +31,11 @@ std::vector<PartyGroup> group_external(const std::vector<const Recipient*>& exte
   // Left uninitialised: fresh memory is as costly as instructions (a page fault per 4 KiB
   // cleared), and each element is written before it is read: group_of for every recipient,
   // sizes and first for each party as it appears (there are often far fewer parties).
-  const auto group_of = std::make_unique_for_overwrite<std::uint32_t[]>(count);
-  const auto sizes = std::make_unique_for_overwrite<std::uint32_t[]>(count);
-  const auto first = std::make_unique_for_overwrite<const Recipient*[]>(count);
+  // (new T[n] default-initialises, as make_unique_for_overwrite does; Emscripten's libc++ 14
+  // has no make_unique_for_overwrite.)
+  const std::unique_ptr<std::uint32_t[]> group_of(new std::uint32_t[count]);
+  const std::unique_ptr<std::uint32_t[]> sizes(new std::uint32_t[count]);
+  const std::unique_ptr<const Recipient*[]> first(new const Recipient*[count]);
   std::uint32_t* const group = group_of.get();
   std::uint32_t* const size_of = sizes.get();
   std::uint32_t parties = 0;

@@ -13,7 +13,7 @@ RecipientKeys RecipientKeys::detached() const {
     for (std::string_view key : *list) bytes += key.size();
   }
   RecipientKeys copy;
-  copy.owned_ = std::make_unique_for_overwrite<char[]>(bytes);
+  copy.owned_.reset(new char[bytes]);  // not zeroed (Emscripten 14 lacks make_unique_for_overwrite)
   char* at = copy.owned_.get();
   auto keep = [&at](std::string_view key) {
     if (!key.empty()) std::memcpy(at, key.data(), key.size());

@@ -175,7 +175,12 @@ class DebPackage(ConfigureScriptChecks, unittest.TestCase):
     def test_control(self):
         control = subprocess.run(["dpkg-deb", "-f", self.deb], check=True, capture_output=True, text=True).stdout
         self.assertIn("Package: bccshield", control)
-        self.assertIn("libsodium", control)
+        # libsodium, libidn2, libpsl and libunistring are linked in (BCCSHIELD_STATIC_DEPS): the
+        # host loads only the C library, and the package must not pull in the others.
+        depends = next(line for line in control.splitlines() if line.startswith("Depends:"))
+        self.assertIn("libc6", depends)
+        for library in ("libsodium", "libidn2", "libpsl", "libunistring"):
+            self.assertNotIn(library, depends)
         scratch = tempfile.mkdtemp(prefix="bccshield-ctl-")
         try:
             subprocess.run(["dpkg-deb", "-e", self.deb, scratch], check=True)
