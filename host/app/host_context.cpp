@@ -49,6 +49,7 @@ HostRuntime make_host_runtime(const std::optional<std::filesystem::path>& policy
                     : "policy refused, built-in defaults apply: " + refusal->message);
   }
   runtime.context.new_check_id = random_check_id;
+  randombytes_buf(&runtime.context.hash_seed, sizeof runtime.context.hash_seed);
   if (with_audit) {
     if (auto path = default_audit_log_path()) {
       runtime.audit_log = std::make_unique<AuditLog>(*path);

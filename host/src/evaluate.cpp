@@ -244,9 +244,10 @@ void check_large_alias(const Summary& summary, const std::vector<const Recipient
 // `storage` (the verdict's) takes over the original recipients' arena: the keys view it.
 void check_reply_exposure(const Draft& draft, const RecipientSet& current, Classifier& classifier,
                           const Findings& findings, RecipientKeys* keys,
-                          std::deque<std::string>& storage) {
+                          std::deque<std::string>& storage, std::uint64_t hash_seed) {
   if (draft.type != ComposeType::Reply && keys == nullptr) return;
-  RecipientSet original = collect_recipients(draft.original.to, draft.original.cc, {}, classifier);
+  RecipientSet original =
+      collect_recipients(draft.original.to, draft.original.cc, {}, classifier, hash_seed);
   if (keys != nullptr) {
     for (const Recipient& recipient : original.recipients) {
       auto& list = recipient.field == Field::To ? keys->original_to : keys->original_cc;
@@ -321,7 +322,8 @@ RecipientKeys recipient_keys(const RecipientSet& set, const Classifier& classifi
 Verdict evaluate(const Draft& draft, const Policy& policy, const EvaluateOptions& options) {
   Verdict verdict;
   Classifier classifier(policy, draft.from);
-  RecipientSet set = collect_recipients(draft.to, draft.cc, draft.bcc, classifier);
+  RecipientSet set =
+      collect_recipients(draft.to, draft.cc, draft.bcc, classifier, options.hash_seed);
   const Findings findings{policy, verdict.findings};
 
   // At most every recipient is external: written through a pointer, trimmed after.
@@ -362,7 +364,7 @@ Verdict evaluate(const Draft& draft, const Policy& policy, const EvaluateOptions
   check_large_alias(summary, aliases, findings);
   if (options.with_keys) verdict.keys = recipient_keys(set, classifier, set.arena);
   check_reply_exposure(draft, set, classifier, findings, verdict.keys ? &*verdict.keys : nullptr,
-                       set.arena);
+                       set.arena, options.hash_seed);
   // Text Thunderbird ignores next to real addresses is shown with the unreadable entries.
   for (const Recipient& ignored : set.ignored_text) unparsable.push_back(&ignored);
   check_unparsable(unparsable, findings);

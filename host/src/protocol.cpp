@@ -112,15 +112,15 @@ std::string answer_check(CheckRequest&& request, const json& id, HostContext& co
                          AfterReply& after_reply) {
   struct Checked {
     // The verdict is built in place, from the draft in its final place.
-    Checked(CheckRequest&& from, const Policy& policy, bool with_keys)
-        : request(std::move(from)),
-          verdict(evaluate(request.draft, policy, EvaluateOptions{.with_keys = with_keys})) {}
+    Checked(CheckRequest&& from, const Policy& policy, const EvaluateOptions& options)
+        : request(std::move(from)), verdict(evaluate(request.draft, policy, options)) {}
     CheckRequest request;
     Verdict verdict;
     std::string check_id;
   };
-  const auto checked =
-      std::make_shared<Checked>(std::move(request), context.policy, context.audit != nullptr);
+  const auto checked = std::make_shared<Checked>(
+      std::move(request), context.policy,
+      EvaluateOptions{.with_keys = context.audit != nullptr, .hash_seed = context.hash_seed});
   const Verdict& verdict = checked->verdict;
   checked->check_id = context.new_check_id ? context.new_check_id() : std::string("check");
   const std::string& check_id = checked->check_id;
@@ -170,8 +170,9 @@ json handle_check(const json& request, HostContext& context) {
   if (draft_it == request.end())
     throw ProtocolError(ErrorCode::InvalidField, "draft is missing", {{"field", "draft"}});
   const Draft draft = draft_from_json(*draft_it);
-  const Verdict verdict =
-      evaluate(draft, context.policy, EvaluateOptions{.with_keys = context.audit != nullptr});
+  const Verdict verdict = evaluate(
+      draft, context.policy,
+      EvaluateOptions{.with_keys = context.audit != nullptr, .hash_seed = context.hash_seed});
   json result = to_json(verdict);
   const std::string check_id = context.new_check_id ? context.new_check_id() : std::string("check");
   result["checkId"] = check_id;

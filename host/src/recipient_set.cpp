@@ -62,37 +62,53 @@ bool same_bytes(const char* a, const char* b, std::size_t n) {
   return load8(a + n - 8) == load8(b + n - 8);
 }
 
+}  // namespace
+
 // A recipient identity's hash, eight bytes per step (std::hash goes through an out-of-line
-// Murmur that costs a third of keeping a recipient). Unseeded, like std::hash.
-std::size_t identity_hash(std::string_view text) {
-  constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+// Murmur that costs a third of keeping a recipient), keyed by the caller's seed. Each step is a
+// folded 64x64->128-bit multiply of the word and the state, both mixed with the seed (wyhash's
+// "mum"): how a difference in the input spreads depends on the unknown state, so addresses
+// cannot be crafted to collide without the seed. (The unseeded xor-multiply hash it replaces let
+// a top-bit difference in one word be cancelled in the next whatever the state: crafted lists
+// made de-duplication quadratic.)
+std::uint64_t identity_hash(std::string_view text, std::uint64_t seed) {
+  constexpr std::uint64_t kSecret0 = 0xA0761D6478BD642FULL;  // wyhash's constants
+  constexpr std::uint64_t kSecret1 = 0xE7037ED1A0B428DBULL;
+  // GCC and Clang have a 128-bit type on x86-64 and wasm32 (one mul instruction; on wasm a
+  // compiler-rt call); __extension__ marks it as the extension it is.
+  __extension__ using Wide = unsigned __int128;
+  const auto mum = [](std::uint64_t a, std::uint64_t b) {
+    const Wide product = static_cast<Wide>(a) * b;
+    return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64U);
+  };
+  const std::uint64_t key0 = seed ^ kSecret0;
+  const std::uint64_t key1 = ((seed << 32U) | (seed >> 32U)) ^ kSecret1;
   const char* const d = text.data();
   const std::size_t n = text.size();
-  std::uint64_t hash = n * kMultiplier;
+  std::uint64_t hash = mum(n ^ key0, key1);
   std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    hash = (hash ^ load8(d + i)) * kMultiplier;
-    hash ^= hash >> 29U;
-  }
+  for (; i + 8 <= n; i += 8) hash = mum(load8(d + i) ^ key0, hash ^ key1);
   if (i < n) {
-    // The tail: the last eight bytes (overlapping; the length is in the seed), or fewer.
+    // The tail: the last eight bytes (overlapping; the length is in the start), or fewer.
     std::uint64_t word = 0;
     if (n >= 8) {
       word = load8(d + n - 8);
     } else {
       for (std::size_t k = 0; k < n; ++k) word = (word << 8U) | static_cast<unsigned char>(d[k]);
     }
-    hash = (hash ^ word) * kMultiplier;
+    hash = mum(word ^ key0, hash ^ key1);
   }
-  hash ^= hash >> 32U;
-  return static_cast<std::size_t>(hash);
+  return mum(hash ^ key1, key0 ^ n);
 }
+
+namespace {
 
 // Open-addressing set of recipient indices keyed by their identity; no allocation per entry.
 // Slots keep the hash: growing never rehashes a string, and most probes compare no text.
 class IdentityIndex {
  public:
-  explicit IdentityIndex(const std::vector<Recipient>& recipients) : recipients_(recipients) {
+  IdentityIndex(const std::vector<Recipient>& recipients, std::uint64_t seed)
+      : recipients_(recipients), seed_(seed) {
     slots_.resize(64);
   }
 
@@ -106,7 +122,7 @@ class IdentityIndex {
   // True when `identity` was not there yet; then remembers it as recipient `index`.
   bool insert(std::string_view identity, std::uint32_t index) {
     if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
-    const auto hash = static_cast<std::uint32_t>(identity_hash(identity));
+    const auto hash = static_cast<std::uint32_t>(identity_hash(identity, seed_));
     std::size_t slot = hash & (slots_.size() - 1);
     while (slots_[slot].index_plus_one != 0) {
       if (slots_[slot].hash == hash && identity_of(slots_[slot].index_plus_one - 1) == identity) {
@@ -143,6 +159,7 @@ class IdentityIndex {
   }
 
   const std::vector<Recipient>& recipients_;
+  std::uint64_t seed_;
   std::vector<Slot> slots_;
   std::size_t size_ = 0;
 };
@@ -294,8 +311,8 @@ class ArenaWriter {
 
 class Collector final : public AddressVisitor {
  public:
-  Collector(RecipientSet& set, Classifier& classifier)
-      : set_(set), arena_(set.arena), index_(set.recipients), classifier_(classifier) {
+  Collector(RecipientSet& set, Classifier& classifier, std::uint64_t hash_seed)
+      : set_(set), arena_(set.arena), index_(set.recipients, hash_seed), classifier_(classifier) {
     recent_.reserve(kRecentDomains);
   }
 
@@ -463,9 +480,10 @@ class Collector final : public AddressVisitor {
 
 RecipientSet collect_recipients(const std::vector<std::string>& to,
                                 const std::vector<std::string>& cc,
-                                const std::vector<std::string>& bcc, Classifier& classifier) {
+                                const std::vector<std::string>& bcc, Classifier& classifier,
+                                std::uint64_t hash_seed) {
   RecipientSet set;
-  Collector collector(set, classifier);
+  Collector collector(set, classifier, hash_seed);
   collector.reserve_for({&to, &cc, &bcc});
   collector.add_field(to, Field::To);
   collector.add_field(cc, Field::Cc);

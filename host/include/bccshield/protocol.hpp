@@ -2,6 +2,7 @@
 // One request in, one reply out (PROTOCOL.md). Pure: effects are injected by the edge.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -81,6 +82,9 @@ struct HostContext {
   PolicyStatus policy_status;
   std::function<std::string()> new_check_id;  // unique id for a check
   AuditSink* audit = nullptr;                 // may be null; owned by the edge
+  // EvaluateOptions::hash_seed: random per host process (host_context.cpp); 0 in the Outlook
+  // engine (its drafts are the user's own in Outlook, and the verdict does not depend on it).
+  std::uint64_t hash_seed = 0;
   // Every body through nlohmann's DOM, the everyday check too: the reference the differential
   // tests compare the fast reader with (check_request_test.cpp, the check_request fuzz target).
   bool read_with_dom = false;

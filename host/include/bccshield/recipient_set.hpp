@@ -89,9 +89,15 @@ struct RecipientSet {
 };
 
 // Parses each string of each field as an address list and keeps one entry per address.
+// `hash_seed` keys the de-duplication hash (EvaluateOptions::hash_seed): the result does not
+// depend on it, only how long crafted addresses can make it take.
 RecipientSet collect_recipients(const std::vector<std::string>& to,
                                 const std::vector<std::string>& cc,
-                                const std::vector<std::string>& bcc, Classifier& classifier);
+                                const std::vector<std::string>& bcc, Classifier& classifier,
+                                std::uint64_t hash_seed = 0);
+
+// The de-duplication hash of a recipient identity under `seed` (exposed for its tests).
+std::uint64_t identity_hash(std::string_view text, std::uint64_t seed);
 
 // The recipient key: the local part with ASCII letters lower-cased (every major provider
 // treats local parts case-insensitively) @ the normalised domain; "" when the domain is missing.
