@@ -222,7 +222,19 @@ void AuditLog::apply_policy(const Policy& policy) {
   settings_.retention_days = policy.audit_retention_days;
 }
 
-void AuditLog::flush() {
+void AuditLog::flush() noexcept {
+  try {
+    write_pending();
+  } catch (const std::exception& error) {
+    pending_.clear();
+    print_error(std::string("cannot write the audit log: ") + error.what());
+  } catch (...) {
+    pending_.clear();
+    print_error("cannot write the audit log");
+  }
+}
+
+void AuditLog::write_pending() {
   if (pending_.empty()) return;
   load_once();
   std::vector<Pending> lines;

@@ -45,7 +45,9 @@ class AuditLog final : public AuditSink {
   void check(const CheckRecord& record) override;
   void report(const ReportRecord& record) override;
   void host_errors(const HostErrorReport& report) override;
-  void flush();
+  // Never throws (it runs after the reply and from the destructor): a failure, an allocation
+  // say, is reported on stderr and the pending lines are dropped.
+  void flush() noexcept;
   void apply_policy(const Policy& policy);
 
   AuditLog(const AuditLog&) = delete;
@@ -55,6 +57,7 @@ class AuditLog final : public AuditSink {
   ~AuditLog() override;
 
  private:
+  void write_pending();
   struct Pending {
     nlohmann::json line;
     std::optional<RecipientKeys> keys;  // hashed at flush

@@ -41,17 +41,17 @@ int run_serve(const std::optional<std::string>& manifest) {
         break;
     }
     AfterReply after_reply;
-    if (!write_frame(std::cout,
-                     handle_message(PaddedBody(frame.buffer), runtime.context, after_reply))) {
-      print_error("cannot write to stdout");
-      if (after_reply) after_reply();  // the check was made: its audit line is still written
-      return exit_flagged;
+    const bool written = write_frame(
+        std::cout, handle_message(PaddedBody(frame.buffer), runtime.context, after_reply));
+    if (!written) print_error("cannot write to stdout");
+    // The reply is on its way (or cannot go): now the audit record and line, which the user
+    // does not wait for — the check was made, so it is recorded either way —, then the request
+    // and verdict are let go. A failed record is reported, never thrown past the reply.
+    if (const std::optional<std::string> failure = run_after_reply(after_reply)) {
+      print_error(*failure);
     }
-    // The reply is on its way: now the audit record and line (the user does not wait for
-    // hashing), then the request and verdict are let go.
-    if (after_reply) after_reply();
     if (runtime.audit_log) runtime.audit_log->flush();
-    after_reply = nullptr;
+    if (!written) return exit_flagged;
   }
 }
 

@@ -304,10 +304,27 @@ std::string error_reply(const HostContext& context, int code, const std::string&
   return error_body(context, nullptr, static_cast<ErrorCode>(code), message, params);
 }
 
+std::optional<std::string> run_after_reply(AfterReply& after_reply) noexcept {
+  std::optional<std::string> failure;
+  try {
+    if (after_reply) after_reply();
+  } catch (const std::exception& error) {
+    failure = std::string("the audit record of a check failed: ") + error.what();
+  } catch (...) {
+    failure = "the audit record of a check failed";
+  }
+  after_reply = nullptr;  // the request, draft and verdict go here (their destructors don't throw)
+  return failure;
+}
+
 std::string handle_message(std::string_view body, HostContext& context) {
   AfterReply after_reply;
   std::string reply = handle_message(PaddedBody::unpadded(body), context, after_reply);
-  if (after_reply) after_reply();
+  // Nothing has been sent yet: a failed audit record is this call's answer, as it is on the
+  // DOM path (handle_check records inside handle_message's try).
+  if (const std::optional<std::string> failure = run_after_reply(after_reply)) {
+    return error_reply(context, static_cast<int>(ErrorCode::InternalError), *failure);
+  }
   return reply;
 }
 

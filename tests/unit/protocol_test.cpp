@@ -77,6 +77,32 @@ TEST_F(Protocol, TheAuditRecordOfACheckWaitsForTheReply) {
   EXPECT_FALSE(after_reply);
 }
 
+// The audit record runs after the reply in serve mode: when it fails (here an allocation), the
+// failure comes back as a sentence for stderr instead of escaping past the reply (which would
+// end the host with std::terminate); the synchronous form answers with an internal error.
+TEST(ProtocolAuditFailure, AFailedRecordIsReportedNotThrown) {
+  struct FailingSink final : AuditSink {
+    void check(const CheckRecord&) override { throw std::bad_alloc(); }
+    void report(const ReportRecord&) override {}
+    void host_errors(const HostErrorReport&) override {}
+  } sink;
+  HostContext context;
+  context.audit = &sink;
+  const std::string body = R"({"protocolVersion":2,"type":"check",)"
+                           R"("draft":{"from":"me@corp.example","to":["a@x.example"]}})";
+  std::string buffer = body + std::string(request_padding, '\0');
+  AfterReply after_reply;
+  const json reply = json::parse(handle_message(PaddedBody(buffer), context, after_reply));
+  EXPECT_TRUE(reply.contains("result")) << reply.dump();
+  const std::optional<std::string> failure = run_after_reply(after_reply);
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_NE(failure->find("audit record"), std::string::npos) << *failure;
+  EXPECT_FALSE(after_reply);
+  EXPECT_FALSE(run_after_reply(after_reply).has_value());  // nothing left to run
+  const json sync = json::parse(handle_message(body, context));
+  EXPECT_EQ(sync["error"]["code"], static_cast<int>(ErrorCode::InternalError)) << sync.dump();
+}
+
 TEST_F(Protocol, HelloNamesTheHostAndPolicy) {
   const json reply = ask(R"({"protocolVersion":2,"type":"hello","id":7})");
   EXPECT_EQ(reply["protocolVersion"], 2);

@@ -102,6 +102,10 @@ using AfterReply = std::function<void()>;
 // when there is none) for the caller to run once the reply is written (cmd_serve.cpp); the one
 // above runs it before it returns. The audit record is the same either way.
 std::string handle_message(const PaddedBody& body, HostContext& context, AfterReply& after_reply);
+// Runs `after_reply` (if any) and lets it go. The audit record can fail (an allocation, the
+// sink's own checks) after the reply is out, where nothing may escape: the failure comes back as
+// a sentence for the caller to report (print_error in serve mode), nullopt when all went well.
+std::optional<std::string> run_after_reply(AfterReply& after_reply) noexcept;
 
 // An error reply for failures found before a body could be read (framing).
 std::string error_reply(const HostContext& context, int code, const std::string& message,
