@@ -28,6 +28,7 @@ HOST_NAME=$(sed -n 's/^HostName=//p' "$STAGE/wixl-defines")
 # wixl takes a Source relative to the folder it runs in: the inputs are staged side by side.
 ln -s "$EXE" "$STAGE/host.exe"
 ln -s "$XPI" "$STAGE/extension.xpi"
+ln -s "$HERE/../THIRD-PARTY-NOTICES.txt" "$STAGE/THIRD-PARTY-NOTICES.txt"
 set -- "$@" -D "ExeSource=host.exe" -D "XpiSource=extension.xpi" -D "ManifestSource=$HOST_NAME.json"
 
 rm -f "$OUT"

@@ -14,6 +14,7 @@ MANIFEST = "usr/lib/mozilla/native-messaging-hosts/org.bccshield.host.json"
 EXPECTED_DEB = {"./usr/bin/bccshield-host", "./" + MANIFEST, "./usr/share/bccshield/bccshield.xpi",
                 "./etc/bccshield/policy.json", "./etc/bccshield/audit.conf",
                 "./usr/share/doc/bccshield/copyright", "./usr/share/doc/bccshield/ADMIN.md",
+                "./usr/share/doc/bccshield/THIRD-PARTY-NOTICES.txt",
                 "./usr/share/doc/bccshield/changelog.gz",
                 "./usr/share/man/man1/bccshield-host.1.gz", "./usr/share/bccshield/install-user.sh",
                 "./usr/share/bccshield/uninstall-user.sh"}

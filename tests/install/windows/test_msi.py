@@ -225,7 +225,7 @@ class MsiUnderWine(unittest.TestCase):
     def test_default_install_registers_the_host_and_nothing_of_thunderbirds_policy(self):
         self.install()
         try:
-            for name in ("bccshield-host.exe", HOST_NAME + ".json", "bccshield.xpi"):
+            for name in ("bccshield-host.exe", HOST_NAME + ".json", "bccshield.xpi", "THIRD-PARTY-NOTICES.txt"):
                 self.assertTrue(os.path.isfile(self.installed(name)), name)
             self.assertEqual(os.listdir(self.installed("policy")), [])
             with open(self.installed("bccshield.xpi"), "rb") as installed, open(XPI, "rb") as built:
