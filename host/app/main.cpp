@@ -1,10 +1,13 @@
 // bccshield-host: the native messaging host Thunderbird starts, and the admins' command line.
 #include <sodium.h>
 
+#include <array>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 #include <string>
 
+#include "bccshield/domain.hpp"
 #include "bccshield/identity.hpp"
 #include "commands.hpp"
 #include "platform.hpp"
@@ -32,7 +35,16 @@ constexpr const char* kUsage =
     "\n"
     "Options:\n"
     "  --help       this text\n"
-    "  --version    the host and protocol versions\n";
+    "  --version    the host and protocol versions, the date of the built-in public suffix list\n";
+
+// The day the built-in Public Suffix List was last changed, YYYY-MM-DD (UTC).
+std::string public_suffix_list_date() {
+  const std::tm parts =
+      bccshield::platform::utc_time(static_cast<std::time_t>(bccshield::public_suffix_list_time()));
+  std::array<char, 16> text{};
+  std::strftime(text.data(), text.size(), "%Y-%m-%d", &parts);
+  return text.data();
+}
 
 }  // namespace
 
@@ -52,7 +64,8 @@ int main(int argc, char** argv) {
   }
   if (command == "--version") {
     std::cout << "bccshield-host " << bccshield::host_version << " (protocol "
-              << bccshield::protocol_version << ")\n";
+              << bccshield::protocol_version << ")\n"
+              << "public suffix list of " << public_suffix_list_date() << " (built in)\n";
     return bccshield::exit_ok;
   }
   if (command == "serve") return bccshield::run_serve();

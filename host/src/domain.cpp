@@ -61,6 +61,8 @@ std::string registrable_domain(std::string_view normalized_domain) {
   return registrable != nullptr ? std::string(registrable) : domain;
 }
 
+long long public_suffix_list_time() { return static_cast<long long>(psl_builtin_file_time()); }
+
 bool is_same_or_subdomain(std::string_view domain, std::string_view parent) {
   if (parent.empty() || domain.size() < parent.size()) return false;
   if (domain.size() == parent.size()) return domain == parent;

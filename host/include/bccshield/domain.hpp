@@ -15,6 +15,11 @@ std::optional<std::string> normalize_domain(std::string_view domain);
 // A domain that is itself a public suffix (or unknown to the list) is returned unchanged.
 std::string registrable_domain(std::string_view normalized_domain);
 
+// When the Public Suffix List built into libpsl was last changed (seconds since 1970, UTC): the
+// list is frozen into the host at build time (no file is read at run time, and the Outlook
+// engine has the same list), so a release refreshes it; `--version` shows the date.
+long long public_suffix_list_time();
+
 // True when `domain` equals `parent` or is a subdomain of it on a label boundary.
 bool is_same_or_subdomain(std::string_view domain, std::string_view parent);
 
