@@ -113,6 +113,7 @@ std::vector<ParseProblem> visit_with(std::string_view text, AddressVisitor& visi
       view.domain = entry.domain;
       view.formatted = entry.formatted;
       view.address = entry.address;
+      view.plain_name = entry.plain_name;
       visitor.mailbox(view);
       return {};
     }

@@ -427,6 +427,7 @@ void AddressListParser::everyday_entries() {
     view.domain = entry.domain;
     view.formatted = entry.formatted;
     view.address = entry.address;
+    view.plain_name = entry.plain_name;
     visitor_.mailbox(view);
     // The entry ends at its ',' or ';' (or the input): exactly what finish_entry (and
     // end_group) would do.

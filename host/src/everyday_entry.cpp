@@ -131,8 +131,11 @@ bool EverydayEntryReader::read(std::string_view s, std::size_t pos, EverydayEntr
   out.address = s.substr(local_begin, domain_end - local_begin);
   out.end = p;
   out.formatted = {};
+  out.plain_name = false;
   if (!angle) {
     out.name = comment;
+    // words() of kFastNameChar (atext, no '=') single-spaced: a plain phrase.
+    out.plain_name = !comment.empty();
     // The local part never needs quotes (kFastLocalChar): the input text is the formatted form.
     if (comment.empty()) out.formatted = s.substr(text_begin, text_end - text_begin);
   } else if (comment.empty()) {

@@ -18,6 +18,7 @@ struct EverydayEntry {
   std::string_view domain;
   std::string_view formatted;  // when not empty: format_mailbox of this mailbox, as written
   std::string_view address;    // local_part@domain, one view into the input
+  bool plain_name = false;     // `name` is known to be a plain phrase (MailboxView::plain_name)
   std::size_t end = 0;         // the ',' or ';' that ends the entry
 };
 

@@ -107,6 +107,14 @@ class RecordingVisitor final : public AddressVisitor {
     if (!view.formatted.empty() && view.formatted != display) {
       fuzz_fail("fast_path", "formatted == append_formatted_mailbox");
     }
+    // MailboxView::plain_name, when set, changes nothing the formatter would decide.
+    if (view.plain_name) {
+      MailboxView unhinted = view;
+      unhinted.plain_name = false;
+      std::string checked;
+      append_formatted_mailbox(unhinted, checked);
+      if (checked != display) fuzz_fail("fast_path", "plain_name hint == name_is_plain_phrase");
+    }
     calls.push_back("mailbox\n" + std::string(view.name) + '\n' + std::string(view.local_part) +
                     '\n' + std::string(view.domain) + '\n' + display);
   }

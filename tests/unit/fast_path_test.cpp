@@ -27,7 +27,8 @@ using nlohmann::json;
 // recipient set would keep (the fast path's `formatted`, else append_formatted_mailbox).
 struct VisitorLog final : AddressVisitor {
   std::vector<std::string> events;
-  std::size_t formatted = 0;  // mailboxes whose display came straight from the input
+  std::size_t formatted = 0;    // mailboxes whose display came straight from the input
+  std::size_t plain_names = 0;  // mailboxes whose name the reader knew to be a plain phrase
 
   void mailbox(const MailboxView& view) override {
     std::string display;
@@ -36,6 +37,15 @@ struct VisitorLog final : AddressVisitor {
       ++formatted;
       // The contract of MailboxView::formatted.
       EXPECT_EQ(view.formatted, display);
+    }
+    if (view.plain_name) {
+      ++plain_names;
+      // The contract of MailboxView::plain_name: the formatter's own check agrees.
+      MailboxView unhinted = view;
+      unhinted.plain_name = false;
+      std::string checked;
+      append_formatted_mailbox(unhinted, checked);
+      EXPECT_EQ(checked, display);
     }
     events.push_back("mailbox name=" + std::string(view.name) +
                      " local=" + std::string(view.local_part) +
@@ -387,6 +397,25 @@ TEST(FastPath, SwitchTurnsTheFastPathOff) {
   EXPECT_EQ(on_log.formatted, 4U);  // every entry, the first and the last included
   EXPECT_EQ(off_log.formatted, 0U);
   EXPECT_EQ(on_log.events, off_log.events);
+}
+
+// A pill that is one everyday entry takes the reader's shortcut (no state machine): the same
+// mailbox as the general path, and a comment name the reader vouches for as a plain phrase.
+TEST(FastPath, SingleEntryPillsMatchTheGeneralPath) {
+  ParseLimits off;
+  off.everyday_fast_path = false;
+  for (const std::string input : {"x@example.com (Xavier Dupont)", "  Bob <b@example.com>  ",
+                                  "\"Smith, Ann\" <c@example.com>",
+                                  "=?UTF-8?Q?=C3=89lodie?= <e@example.com>", "d@example.com"}) {
+    SCOPED_TRACE(input);
+    VisitorLog on_log;
+    VisitorLog off_log;
+    EXPECT_TRUE(shared_reader().visit(input, on_log).empty());
+    EXPECT_TRUE(visit_address_list(input, off_log, off).empty());
+    EXPECT_EQ(on_log.events, off_log.events);
+    EXPECT_EQ(off_log.plain_names, 0U);
+    EXPECT_EQ(on_log.plain_names, input.find('(') != std::string::npos ? 1U : 0U);
+  }
 }
 
 // Found by this differential (regressions/fast_path/group-ends-at-entry-limit): when the

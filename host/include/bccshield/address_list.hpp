@@ -91,6 +91,9 @@ struct MailboxView {
   std::string_view formatted;
   // When not empty: local_part + "@" + domain, as one view into the parsed text.
   std::string_view address;
+  // True when the parser knows `name` to be a plain phrase (written without quotes by
+  // format_mailbox): the formatter then need not check it again. False says nothing.
+  bool plain_name = false;
 };
 
 // Streaming form of parse_address_list: what it would return, without building it (it is
