@@ -291,7 +291,12 @@ class InputGenerator {
         // spaces the collapsing changes, a control.
         "=?UTF-8?Q?Andr=E9?=", "=?utf-8?q?=c3=a9t=C3=A9?=", "=?UTF-8?Q?x=?=", "=?UTF-8?Q?a=3?=",
         "=?UTF-8?Q?_lead?=", "=?UTF-8?Q?two__spaces?=", "=?UTF-8?Q?tab=09x?=", "=?UTF-8*fr?Q?x?=",
-        "=?UTF8?Q?x?="};
+        "=?UTF8?Q?x?=",
+        // Near misses of the one-pass read (read_utf8_q_name): DEL, a decoded "=?", '?', quote,
+        // a space doubled or trailing through an escape, a special or space in the payload.
+        "=?UTF-8?Q?a=7Fb?=", "=?UTF-8?Q?a_=3D=3Fb?=", "=?UTF-8?Q?a=3Fb?=", "=?UTF-8?Q?=22q=22?=",
+        "=?UTF-8?Q?x_=20y?=", "=?UTF-8?Q?trail=20?=", "=?UTF-8?Q?a,b?=", "=?UTF-8?Q?a.b?=",
+        "=?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?=", "=?UTF-8?Q?=C3?="};
     std::string out = kWords[pick(std::size(kWords))];
     if (pick(3) == 0) out += one_of({" ", "  ", ""}) + std::string(kWords[pick(std::size(kWords))]);
     return out;
