@@ -114,6 +114,7 @@ std::vector<ParseProblem> visit_with(std::string_view text, AddressVisitor& visi
       view.formatted = entry.formatted;
       view.address = entry.address;
       view.plain_name = entry.plain_name;
+      view.whole_text = true;
       visitor.mailbox(view);
       return {};
     }

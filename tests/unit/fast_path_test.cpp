@@ -30,6 +30,7 @@ struct VisitorLog final : AddressVisitor {
   std::vector<std::string> events;
   std::size_t formatted = 0;    // mailboxes whose display came straight from the input
   std::size_t plain_names = 0;  // mailboxes whose name the reader knew to be a plain phrase
+  std::size_t whole_texts = 0;  // mailboxes the reader said were all the text held
 
   void mailbox(const MailboxView& view) override {
     std::string display;
@@ -39,6 +40,7 @@ struct VisitorLog final : AddressVisitor {
       // The contract of MailboxView::formatted.
       EXPECT_EQ(view.formatted, display);
     }
+    if (view.whole_text) ++whole_texts;
     if (view.plain_name) {
       ++plain_names;
       // The contract of MailboxView::plain_name: the formatter's own check agrees.
@@ -123,6 +125,13 @@ void expect_same_result(const std::string& input, const std::string& label, Tota
     const auto general_problems = problem_lines(visit_address_list(input, general_log, general));
     EXPECT_EQ(fast_log.events, general_log.events) << "visitor, max_entries " << max_entries;
     EXPECT_EQ(fast_problems, general_problems) << "visitor, max_entries " << max_entries;
+    // The contract of MailboxView::whole_text: the text's one entry, and no problem.
+    if (fast_log.whole_texts != 0) {
+      EXPECT_EQ(fast_log.whole_texts, 1U);
+      EXPECT_EQ(fast_log.events.size(), 1U);
+      EXPECT_TRUE(fast_problems.empty());
+    }
+    EXPECT_EQ(general_log.whole_texts, 0U);
     EXPECT_EQ(general_log.formatted, 0U) << "only the fast path reads `formatted` off the input";
     for (const ParseLimits* limits : {&fast, &general}) {
       VisitorLog reused_log;
@@ -428,6 +437,7 @@ TEST(FastPath, SingleEntryPillsMatchTheGeneralPath) {
     EXPECT_EQ(on_log.events, off_log.events);
     EXPECT_EQ(off_log.plain_names, 0U);
     EXPECT_EQ(on_log.plain_names, plain_names);
+    EXPECT_EQ(on_log.whole_texts, 1U);
   }
 }
 
