@@ -409,7 +409,9 @@ void AddressListParser::everyday_entries() {
   }
   EverydayEntry entry;
   bool reset = false;  // the state machine's entry state, reset once (then it stays so)
-  while (!problems_.stopped()) {
+  // At the end of the input (after a group's ';') neither an entry nor a separator can be
+  // read: stop without trying both.
+  while (!problems_.stopped() && entry_start_ < s_.size()) {
     if (!everyday_.read(s_, entry_start_, entry)) {
       if (everyday_separator()) continue;
       break;
@@ -427,6 +429,7 @@ void AddressListParser::everyday_entries() {
     view.domain = entry.domain;
     view.formatted = entry.formatted;
     view.address = entry.address;
+    view.plain_name = entry.plain_name;
     visitor_.mailbox(view);
     // The entry ends at its ',' or ';' (or the input): exactly what finish_entry (and
     // end_group) would do.

@@ -111,6 +111,29 @@ inline constexpr ByteTable kNotInEncodedWord = [] {
   return table;
 }();
 
+// The Q payload bytes of an encoded-word the everyday reader decodes in one pass: none of
+// kNotInEncodedWord, and no '?' (which ends the payload).
+inline constexpr ByteTable kQPayloadChar = [] {
+  ByteTable table{};
+  for (std::size_t c = 0; c < table.size(); ++c) table[c] = !kNotInEncodedWord[c] && c != '?';
+  return table;
+}();
+
+// A decoded name byte's classes, as bits: one table load for what an encoded name's bytes
+// must be (read_utf8_q_name).
+inline constexpr unsigned char kNameByteNormal = 1;  // not a control, not DEL
+inline constexpr unsigned char kNameBytePlain = 2;   // atext or a space (name_is_plain_phrase)
+inline constexpr std::array<unsigned char, 256> kNameByteClass = [] {
+  std::array<unsigned char, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c) {
+    const bool normal = c >= 0x20 && c != 0x7F;
+    const bool plain = c == ' ' || is_atext(static_cast<unsigned char>(c));
+    table[c] =
+        static_cast<unsigned char>((normal ? kNameByteNormal : 0) | (plain ? kNameBytePlain : 0));
+  }
+  return table;
+}();
+
 // The everyday-entry fast path's sets: a name atom, a local part, a domain. Each is a subset
 // of what the general path reads the same way with nothing to clean, quote or report.
 constexpr ByteTable alnum_and(std::string_view extra) {

@@ -21,30 +21,36 @@ bool EverydayEntryReader::read(std::string_view s, std::size_t pos, EverydayEntr
   std::string_view name;
   bool quoted_name = false;
   bool encoded_name = false;
+  bool encoded_plain = false;
   std::size_t local_begin = p;
   std::size_t local_end = p;
   if (p + 1 < n && d[p] == '=' && d[p + 1] == '?') {
     // A run of encoded-words as the name: decoded and cleaned exactly as the state machine's
     // on_text does, then collapsed as its finish_entry does.
-    const std::size_t length = encoded_words_length(s, p);
-    if (length == 0) return false;
-    const std::string_view encoded = s.substr(p, length);
-    scratch_.clear();
-    if (decode_utf8_q_word(encoded, scratch_) && is_normal_clean_name(scratch_)) {
-      name = scratch_;  // what decoding, cleaning and collapsing give (decode_utf8_q_word)
+    std::size_t length = 0;
+    if (read_utf8_q_name(s, p, length, encoded_plain)) {
+      name = scratch_;  // what the passes below give for it, in one pass
     } else {
+      length = encoded_words_length(s, p);
+      if (length == 0) return false;
+      const std::string_view encoded = s.substr(p, length);
       scratch_.clear();
-      decode_rfc2047_into(encoded, scratch_);
-      if (is_normal_clean_name(scratch_)) {
-        name = scratch_;  // cleaning and collapsing would change nothing
+      if (decode_utf8_q_word(encoded, scratch_) && is_normal_clean_name(scratch_)) {
+        name = scratch_;  // what decoding, cleaning and collapsing give (decode_utf8_q_word)
       } else {
-        scratch2_.clear();
-        cleaner_.clean(scratch_, scratch2_);
-        name_.clear();
-        cleaner_.clean(scratch2_, name_);
-        normalize_spaces(name_, decoded_);
-        if (decoded_.empty()) return false;
-        name = decoded_;
+        scratch_.clear();
+        decode_rfc2047_into(encoded, scratch_);
+        if (is_normal_clean_name(scratch_)) {
+          name = scratch_;  // cleaning and collapsing would change nothing
+        } else {
+          scratch2_.clear();
+          cleaner_.clean(scratch_, scratch2_);
+          name_.clear();
+          cleaner_.clean(scratch2_, name_);
+          normalize_spaces(name_, decoded_);
+          if (decoded_.empty()) return false;
+          name = decoded_;
+        }
       }
     }
     encoded_name = true;
@@ -131,12 +137,16 @@ bool EverydayEntryReader::read(std::string_view s, std::size_t pos, EverydayEntr
   out.address = s.substr(local_begin, domain_end - local_begin);
   out.end = p;
   out.formatted = {};
+  out.plain_name = false;
   if (!angle) {
     out.name = comment;
+    // words() of kFastNameChar (atext, no '=') single-spaced: a plain phrase.
+    out.plain_name = !comment.empty();
     // The local part never needs quotes (kFastLocalChar): the input text is the formatted form.
     if (comment.empty()) out.formatted = s.substr(text_begin, text_end - text_begin);
   } else if (comment.empty()) {
     out.name = name;
+    out.plain_name = encoded_name ? encoded_plain : !quoted_name;  // words(): plain
     // An atom name is a plain phrase (kFastNameChar is atext), a quoted one has nothing to
     // escape: format_mailbox gives the input text itself when one space precedes '<'.
     if (!encoded_name && d[name_end] == ' ' && d[name_end + 1] == '<' &&
@@ -201,6 +211,73 @@ bool EverydayEntryReader::decode_utf8_q_word(std::string_view word, std::string&
     }
   }
   out.resize(length);
+  return true;
+}
+
+// decode_utf8_q_word and is_normal_clean_name fused, for one word at `pos` (which starts with
+// "=?") that encoded_words_length reads alone: true only when those passes would accept it,
+// then the decoded name is in scratch_, `length` is the word's and `plain` tells whether the
+// name is a plain phrase (name_is_plain_phrase). False: the caller takes the separate passes.
+bool EverydayEntryReader::read_utf8_q_name(std::string_view s, std::size_t pos, std::size_t& length,
+                                           bool& plain) {
+  const char* const d = s.data();
+  const std::size_t n = s.size();
+  const std::size_t payload = pos + 10;  // past "=?UTF-8?Q?"
+  if (payload > n || !is_utf8_label(s.substr(pos + 2, 5)) || d[pos + 7] != '?' ||
+      (d[pos + 8] != 'Q' && d[pos + 8] != 'q') || d[pos + 9] != '?') {
+    return false;
+  }
+  // encoded_words_length's checks: the word ends at the first '?' with a '=' after it, and
+  // holds no special or space.
+  const std::size_t close = run_end(kQPayloadChar, d, payload, n);
+  if (close + 1 >= n || d[close] != '?' || d[close + 1] != '=') return false;
+  // Another encoded-word right after this one would be read with it.
+  const std::size_t next = run_end(kWsp, d, close + 2, n);
+  if (next + 1 < n && d[next] == '=' && d[next + 1] == '?') return false;
+  scratch_.resize(close - payload);  // decoding never lengthens
+  char* const out = scratch_.data();
+  std::size_t size = 0;
+  // Accumulated without a branch per byte: the or of every byte (0x80 set when there is
+  // UTF-8), the and of their classes, and the pairs that break a normal or a plain name.
+  unsigned seen = 0;
+  unsigned classes = kNameByteNormal | kNameBytePlain;
+  unsigned doubled_space = 0;
+  unsigned encoded_word_start = 0;  // "=?": the name would read back as an encoded-word
+  char prev = ' ';                  // so that a leading space counts as doubled
+  // A space, '=' or '?' can only be decoded ('_' or an escape): a raw space or '?' ends the
+  // word and a raw '=' starts an escape. So only decoded bytes can make a doubled space or
+  // an "=?"; the raw ones need just their class.
+  for (std::size_t i = payload; i < close; ++i) {
+    char c = d[i];
+    if (c == '_') {
+      c = ' ';
+      doubled_space |= static_cast<unsigned>(prev == ' ');
+    } else if (c == '=') {
+      if (i + 2 >= close) return false;
+      const int high = hex_digit(d[i + 1]);
+      const int low = hex_digit(d[i + 2]);
+      if (high < 0 || low < 0) return false;
+      c = static_cast<char>(high * 16 + low);
+      i += 2;
+      doubled_space |= static_cast<unsigned>(c == ' ') & static_cast<unsigned>(prev == ' ');
+      encoded_word_start |= static_cast<unsigned>(c == '?') & static_cast<unsigned>(prev == '=');
+    }
+    const auto b = static_cast<unsigned char>(c);
+    seen |= b;
+    classes &= kNameByteClass[b];
+    out[size++] = c;
+    prev = c;
+  }
+  // Not empty, no control, no leading, trailing or doubled space: is_normal_clean_name
+  // but its UTF-8 check.
+  if ((classes & kNameByteNormal) == 0 || doubled_space != 0 || size == 0 || prev == ' ') {
+    return false;
+  }
+  plain = (classes & kNameBytePlain) != 0 && encoded_word_start == 0;
+  scratch_.resize(size);
+  // Printable ASCII is clean text; UTF-8 is checked as is_normal_clean_name does.
+  if ((seen & 0x80U) != 0 && !is_clean_text(scratch_)) return false;
+  length = close + 2 - pos;
   return true;
 }
 

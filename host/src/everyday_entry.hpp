@@ -18,6 +18,7 @@ struct EverydayEntry {
   std::string_view domain;
   std::string_view formatted;  // when not empty: format_mailbox of this mailbox, as written
   std::string_view address;    // local_part@domain, one view into the input
+  bool plain_name = false;     // `name` is known to be a plain phrase (MailboxView::plain_name)
   std::size_t end = 0;         // the ',' or ';' that ends the entry
 };
 
@@ -41,6 +42,8 @@ class EverydayEntryReader {
   // past them); empty when there are none or they are not clean text.
   static std::string_view words(std::string_view s, std::size_t& p);
   static bool decode_utf8_q_word(std::string_view word, std::string& out);
+  // The everyday encoded name in one pass (no separate length, decoding and checking passes).
+  bool read_utf8_q_name(std::string_view s, std::size_t pos, std::size_t& length, bool& plain);
   // valid_domain and clean text, for a domain holding UTF-8.
   bool valid_utf8_domain(std::string_view domain);
 

@@ -65,7 +65,7 @@ char* write_formatted_mailbox(const MailboxView& mailbox, char* w) {
     w += text.size();
   };
   if (!mailbox.name.empty()) {
-    if (detail::name_is_plain_phrase(mailbox.name)) {
+    if (mailbox.plain_name || detail::name_is_plain_phrase(mailbox.name)) {
       put(mailbox.name);
     } else {
       w = detail::write_quoted(mailbox.name, w);

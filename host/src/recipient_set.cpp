@@ -392,7 +392,9 @@ class Collector final : public AddressVisitor {
         recipient.key = arena_.take();
       }
     }
-    if (!mailbox.formatted.empty()) {
+    if (mailbox.whole_text) {
+      // The pill goes back as it came (add_field): formatting it would be thrown away.
+    } else if (!mailbox.formatted.empty()) {
       recipient.display = mailbox.formatted;  // a view into the draft's string
     } else {
       // At most: the name quoted with every character escaped, " <", the address, ">".

@@ -99,13 +99,23 @@ std::vector<std::string> describe(const ParsedAddressList& parsed) {
 class RecordingVisitor final : public AddressVisitor {
  public:
   std::vector<std::string> calls;
+  std::size_t whole_texts = 0;
 
   void mailbox(const MailboxView& view) override {
+    if (view.whole_text) ++whole_texts;
     std::string display;
     append_formatted_mailbox(view, display);
     // MailboxView::formatted, when given, is exactly the formatted mailbox.
     if (!view.formatted.empty() && view.formatted != display) {
       fuzz_fail("fast_path", "formatted == append_formatted_mailbox");
+    }
+    // MailboxView::plain_name, when set, changes nothing the formatter would decide.
+    if (view.plain_name) {
+      MailboxView unhinted = view;
+      unhinted.plain_name = false;
+      std::string checked;
+      append_formatted_mailbox(unhinted, checked);
+      if (checked != display) fuzz_fail("fast_path", "plain_name hint == name_is_plain_phrase");
     }
     calls.push_back("mailbox\n" + std::string(view.name) + '\n' + std::string(view.local_part) +
                     '\n' + std::string(view.domain) + '\n' + display);
@@ -120,6 +130,10 @@ std::vector<std::string> visit(std::string_view text, const ParseLimits& limits)
   RecordingVisitor visitor;
   for (const ParseProblem& problem : visit_address_list(text, visitor, limits)) {
     visitor.calls.push_back("problem\n" + problem.reason + '\n' + problem.text);
+  }
+  // MailboxView::whole_text: only for the text's one entry, with no problem.
+  if (visitor.whole_texts != 0 && visitor.calls.size() != 1) {
+    fuzz_fail("fast_path", "whole_text: the one entry, no problem");
   }
   return std::move(visitor.calls);
 }

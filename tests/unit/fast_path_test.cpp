@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bccshield/address_list.hpp"
@@ -27,7 +28,9 @@ using nlohmann::json;
 // recipient set would keep (the fast path's `formatted`, else append_formatted_mailbox).
 struct VisitorLog final : AddressVisitor {
   std::vector<std::string> events;
-  std::size_t formatted = 0;  // mailboxes whose display came straight from the input
+  std::size_t formatted = 0;    // mailboxes whose display came straight from the input
+  std::size_t plain_names = 0;  // mailboxes whose name the reader knew to be a plain phrase
+  std::size_t whole_texts = 0;  // mailboxes the reader said were all the text held
 
   void mailbox(const MailboxView& view) override {
     std::string display;
@@ -36,6 +39,16 @@ struct VisitorLog final : AddressVisitor {
       ++formatted;
       // The contract of MailboxView::formatted.
       EXPECT_EQ(view.formatted, display);
+    }
+    if (view.whole_text) ++whole_texts;
+    if (view.plain_name) {
+      ++plain_names;
+      // The contract of MailboxView::plain_name: the formatter's own check agrees.
+      MailboxView unhinted = view;
+      unhinted.plain_name = false;
+      std::string checked;
+      append_formatted_mailbox(unhinted, checked);
+      EXPECT_EQ(checked, display);
     }
     events.push_back("mailbox name=" + std::string(view.name) +
                      " local=" + std::string(view.local_part) +
@@ -112,6 +125,13 @@ void expect_same_result(const std::string& input, const std::string& label, Tota
     const auto general_problems = problem_lines(visit_address_list(input, general_log, general));
     EXPECT_EQ(fast_log.events, general_log.events) << "visitor, max_entries " << max_entries;
     EXPECT_EQ(fast_problems, general_problems) << "visitor, max_entries " << max_entries;
+    // The contract of MailboxView::whole_text: the text's one entry, and no problem.
+    if (fast_log.whole_texts != 0) {
+      EXPECT_EQ(fast_log.whole_texts, 1U);
+      EXPECT_EQ(fast_log.events.size(), 1U);
+      EXPECT_TRUE(fast_problems.empty());
+    }
+    EXPECT_EQ(general_log.whole_texts, 0U);
     EXPECT_EQ(general_log.formatted, 0U) << "only the fast path reads `formatted` off the input";
     for (const ParseLimits* limits : {&fast, &general}) {
       VisitorLog reused_log;
@@ -280,7 +300,12 @@ class InputGenerator {
         // spaces the collapsing changes, a control.
         "=?UTF-8?Q?Andr=E9?=", "=?utf-8?q?=c3=a9t=C3=A9?=", "=?UTF-8?Q?x=?=", "=?UTF-8?Q?a=3?=",
         "=?UTF-8?Q?_lead?=", "=?UTF-8?Q?two__spaces?=", "=?UTF-8?Q?tab=09x?=", "=?UTF-8*fr?Q?x?=",
-        "=?UTF8?Q?x?="};
+        "=?UTF8?Q?x?=",
+        // Near misses of the one-pass read (read_utf8_q_name): DEL, a decoded "=?", '?', quote,
+        // a space doubled or trailing through an escape, a special or space in the payload.
+        "=?UTF-8?Q?a=7Fb?=", "=?UTF-8?Q?a_=3D=3Fb?=", "=?UTF-8?Q?a=3Fb?=", "=?UTF-8?Q?=22q=22?=",
+        "=?UTF-8?Q?x_=20y?=", "=?UTF-8?Q?trail=20?=", "=?UTF-8?Q?a,b?=", "=?UTF-8?Q?a.b?=",
+        "=?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?=", "=?UTF-8?Q?=C3?="};
     std::string out = kWords[pick(std::size(kWords))];
     if (pick(3) == 0) out += one_of({" ", "  ", ""}) + std::string(kWords[pick(std::size(kWords))]);
     return out;
@@ -387,6 +412,33 @@ TEST(FastPath, SwitchTurnsTheFastPathOff) {
   EXPECT_EQ(on_log.formatted, 4U);  // every entry, the first and the last included
   EXPECT_EQ(off_log.formatted, 0U);
   EXPECT_EQ(on_log.events, off_log.events);
+}
+
+// A pill that is one everyday entry takes the reader's shortcut (no state machine): the same
+// mailbox as the general path, and a comment name the reader vouches for as a plain phrase.
+TEST(FastPath, SingleEntryPillsMatchTheGeneralPath) {
+  ParseLimits off;
+  off.everyday_fast_path = false;
+  // Each pill, and whether the reader vouches for its name as a plain phrase.
+  const std::vector<std::pair<std::string, std::size_t>> pills = {
+      {"x@example.com (Xavier Dupont)", 1},
+      {"  Bob <b@example.com>  ", 1},
+      {"\"Smith, Ann\" <c@example.com>", 0},
+      {"=?UTF-8?Q?=C3=89lodie_Lef=C3=A8vre?= <e@example.com>", 1},
+      {"=?utf-8?q?Dupont=2C_Marie?= <m@example.com>", 0},  // a decoded ',' needs quotes
+      {"=?UTF-8?Q?a_=3D=3Fb?= <q@example.com>", 0},        // a decoded "=?" too
+      {"d@example.com", 0}};
+  for (const auto& [input, plain_names] : pills) {
+    SCOPED_TRACE(input);
+    VisitorLog on_log;
+    VisitorLog off_log;
+    EXPECT_TRUE(shared_reader().visit(input, on_log).empty());
+    EXPECT_TRUE(visit_address_list(input, off_log, off).empty());
+    EXPECT_EQ(on_log.events, off_log.events);
+    EXPECT_EQ(off_log.plain_names, 0U);
+    EXPECT_EQ(on_log.plain_names, plain_names);
+    EXPECT_EQ(on_log.whole_texts, 1U);
+  }
 }
 
 // Found by this differential (regressions/fast_path/group-ends-at-entry-limit): when the

@@ -91,6 +91,13 @@ struct MailboxView {
   std::string_view formatted;
   // When not empty: local_part + "@" + domain, as one view into the parsed text.
   std::string_view address;
+  // True when the parser knows `name` to be a plain phrase (written without quotes by
+  // format_mailbox): the formatter then need not check it again. False says nothing.
+  bool plain_name = false;
+  // True when this mailbox is all the parsed text holds (its one entry, no problem, read by
+  // the fast path): a caller that shows such a text as it is need not format the mailbox.
+  // False says nothing.
+  bool whole_text = false;
 };
 
 // Streaming form of parse_address_list: what it would return, without building it (it is
