@@ -4,12 +4,15 @@
 #include <malloc.h>
 #endif
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -100,6 +103,31 @@ void tune_allocator() {
   // Every size below 32 MiB from the heap, and up to 64 MiB of freed heap kept for reuse.
   ::mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
   ::mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
+}
+
+void prepare_heap(std::size_t request_bytes) {
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+  constexpr std::size_t kHugePage = std::size_t{2} * 1024 * 1024;
+  constexpr std::size_t kWorkingSetPerRequestByte = 8;
+  // Below tune_allocator's 32 MiB mmap threshold, so the block comes from the heap's top.
+  constexpr std::size_t kMostPrepared = std::size_t{16} * 1024 * 1024;
+  const std::size_t working_set =
+      std::min(request_bytes, kMostPrepared / kWorkingSetPerRequestByte) *
+      kWorkingSetPerRequestByte;
+  if (working_set < kHugePage) return;
+  const std::size_t span = working_set + kHugePage;  // room to align the start
+  void* block = std::malloc(span);
+  if (block == nullptr) return;
+  const auto start = reinterpret_cast<std::uintptr_t>(block);
+  const std::uintptr_t first = (start + kHugePage - 1) & ~std::uintptr_t{kHugePage - 1};
+  const std::uintptr_t last = (start + span) & ~std::uintptr_t{kHugePage - 1};
+  // Back into the top chunk, still mapped (M_TRIM_THRESHOLD 64 MiB): the next allocations reuse it.
+  std::free(block);
+  // Advice only: an error (THP off, an old kernel) leaves ordinary pages.
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)request_bytes;
 #endif
 }
 
