@@ -116,7 +116,8 @@ void prepare_heap(std::size_t request_bytes) {
       std::min(request_bytes, kMostPrepared / kWorkingSetPerRequestByte) *
       kWorkingSetPerRequestByte;
   if (working_set < kHugePage) return;
-  const std::size_t span = working_set + kHugePage;  // room to align the start
+  // Room to skip to the next 2 MiB boundary and hold the working set above it.
+  const std::size_t span = working_set + 2 * kHugePage;
   void* block = std::malloc(span);
   if (block == nullptr) return;
   const auto start = reinterpret_cast<std::uintptr_t>(block);
@@ -125,7 +126,12 @@ void prepare_heap(std::size_t request_bytes) {
   // Back into the top chunk, still mapped (M_TRIM_THRESHOLD 64 MiB): the next allocations reuse it.
   std::free(block);
   // Advice only: an error (THP off, an old kernel) leaves ordinary pages.
-  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+  if (::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE) != 0) return;
+  // The heap below `first` shares a 2 MiB range with pages already touched, so it would take
+  // 4 KiB faults: a block that is never touched (nor freed) holds it, and the next allocations
+  // start at the boundary. It costs address space, no memory. 64 bytes: two chunk headers.
+  static void* skipped = nullptr;
+  if (skipped == nullptr && first - start > 64) skipped = std::malloc(first - start - 64);
 #else
   (void)request_bytes;
 #endif
