@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "bccshield/utf8.hpp"
@@ -46,18 +47,26 @@ std::size_t next_special(std::string_view text, std::size_t from) {
 
 }  // namespace
 
+// A number with its separator in one append: most of a v2 reply is recipient indexes.
 void JsonWriter::signed_number(long long value) {
-  element();
-  char digits[24];
-  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  out_.append(digits, static_cast<std::size_t>(end - digits));
+  char text[32];
+  char* end = std::to_chars(separator(text), text + sizeof text, value).ptr;
+  out_.append(text, static_cast<std::size_t>(end - text));
 }
 
 void JsonWriter::unsigned_number(unsigned long long value) {
-  element();
-  char digits[24];
-  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  out_.append(digits, static_cast<std::size_t>(end - digits));
+  char text[32];
+  char* end = std::to_chars(separator(text), text + sizeof text, value).ptr;
+  out_.append(text, static_cast<std::size_t>(end - text));
+}
+
+char* JsonWriter::separator(char* at) {
+  if (indent_ >= 0 || after_key_ || counts_.empty()) {
+    element();  // indented layout, after a key, the document itself: nothing or a new line
+    return at;
+  }
+  if (counts_.back()++ > 0) *at++ = ',';
+  return at;
 }
 
 void JsonWriter::key(std::string_view name) {
@@ -69,6 +78,18 @@ void JsonWriter::key(std::string_view name) {
 }
 
 void JsonWriter::string(std::string_view text) {
+  // The separator, the quotes and clean text (most strings: an address) in one append.
+  constexpr std::size_t kShort = 120;
+  if (text.size() <= kShort && next_special(text, 0) == text.size()) {
+    char buffer[kShort + 4];
+    char* at = separator(buffer);
+    *at++ = '"';
+    if (!text.empty()) std::memcpy(at, text.data(), text.size());
+    at += text.size();
+    *at++ = '"';
+    out_.append(buffer, static_cast<std::size_t>(at - buffer));
+    return;
+  }
   element();
   quoted(text);
 }

@@ -79,6 +79,9 @@ class JsonWriter {
   void unsigned_number(unsigned long long value);
   void quoted(std::string_view text);
   void element();  // before a value: the separator and, in an array, the indentation
+  // element() for a value about to be appended at once: one-line output's ',' goes to `at`
+  // (returns past it), any other layout is written by element(); returns where the value goes.
+  char* separator(char* at);
   void new_line(std::size_t depth);
 
   std::string& out_;
