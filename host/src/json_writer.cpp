@@ -31,14 +31,19 @@ std::size_t next_special(std::string_view text, std::size_t from) {
   using utf8_detail::kHighs;
   using utf8_detail::kOnes;
   const auto zero_byte = [](std::uint64_t word) { return (word - kOnes) & ~word & kHighs; };
-  std::size_t i = from;
-  for (; i + 8 <= text.size(); i += 8) {
-    const std::uint64_t word = utf8_detail::load8(text.data() + i);
+  const auto any_special = [&](const char* at) {
+    const std::uint64_t word = utf8_detail::load8(at);
     const std::uint64_t below_space = (word - kOnes * 0x20U) & ~word & kHighs;
-    if (((word & kHighs) | below_space | zero_byte(word ^ (kOnes * '"')) |
-         zero_byte(word ^ (kOnes * '\\'))) != 0)
-      break;
-  }
+    return ((word & kHighs) | below_space | zero_byte(word ^ (kOnes * '"')) |
+            zero_byte(word ^ (kOnes * '\\'))) != 0;
+  };
+  std::size_t i = from;
+  while (i + 8 <= text.size() && !any_special(text.data() + i)) i += 8;
+  // Fewer than eight bytes left, all after `from`: the eight bytes ending the text (overlapping
+  // clean ones) in one load, as an address seldom ends on a word boundary.
+  if (i < text.size() && i + 8 > text.size() && text.size() - from >= 8 &&
+      !any_special(text.data() + text.size() - 8))
+    return text.size();
   while (i < text.size() && kEscapes[static_cast<unsigned char>(text[i])] == 0 &&
          static_cast<unsigned char>(text[i]) < 0x80)
     ++i;
