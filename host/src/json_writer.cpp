@@ -65,6 +65,13 @@ void JsonWriter::unsigned_number(unsigned long long value) {
   out_.append(text, static_cast<std::size_t>(end - text));
 }
 
+void JsonWriter::joined_elements(std::string_view text, std::size_t count) {
+  if (count == 0) return;
+  element();  // the separator before the first
+  out_.append(text);
+  counts_.back() += static_cast<std::uint32_t>(count - 1);
+}
+
 char* JsonWriter::separator(char* at) {
   if (indent_ >= 0 || after_key_ || counts_.empty()) {
     element();  // indented layout, after a key, the document itself: nothing or a new line

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "bccshield/verdict.hpp"
+
 namespace bccshield {
 namespace {
 
@@ -164,6 +166,46 @@ TEST(JsonWriter, NumbersAndOtherValuesKeepTheirSeparators) {
   out.clear();
   JsonWriter(out, 2).string("x");
   EXPECT_EQ(out, "\"x\"");
+}
+
+TEST(JsonWriter, JoinedElementsCountAsThatManyElements) {
+  std::string out;
+  JsonWriter writer(out);
+  writer.begin_array();
+  writer.joined_elements("", 0);
+  writer.joined_elements("1,2", 2);
+  writer.string("x");
+  writer.joined_elements("3", 1);
+  writer.number(4);
+  writer.end_array();
+  EXPECT_EQ(out, "[1,2,\"x\",3,4]");
+}
+
+// The wire's recipient lists go out as runs of indexes formatted at once (verdict.cpp): runs
+// longer than one buffer, broken by texts, in every list, as dump() writes them.
+TEST(JsonWriter, VerdictListsOfIndexesAndTextsAreDumpsBytes) {
+  Verdict verdict;
+  Rewrite rewrite;
+  json to = json::array();
+  for (std::uint32_t i = 0; i < 3000; ++i) {
+    if (i % 700 == 699) {
+      rewrite.to.push_back(RecipientRef{RecipientRef::no_source, "t\"xt@example.org"});
+      to.push_back("t\"xt@example.org");
+    }
+    rewrite.to.push_back(RecipientRef{i * 997U % 100003U, {}});
+    to.push_back(i * 997U % 100003U);
+  }
+  rewrite.cc.push_back(RecipientRef{RecipientRef::no_source, "only@text.example"});
+  rewrite.bcc.push_back(RecipientRef{4294967294U, {}});
+  verdict.rewrite = rewrite;
+  std::string out;
+  JsonWriter writer(out);
+  write_json(writer, verdict);
+  const json parsed = json::parse(out);
+  EXPECT_EQ(dumped(parsed, -1), out);
+  EXPECT_EQ(parsed["rewrite"]["to"], to);
+  EXPECT_EQ(parsed["rewrite"]["cc"], json::array({"only@text.example"}));
+  EXPECT_EQ(parsed["rewrite"]["bcc"], json::array({4294967294U}));
 }
 
 }  // namespace

@@ -47,6 +47,10 @@ class JsonWriter {
       unsigned_number(value);
     }
   }
+  // Elements already written as one-line JSON, `count` of them joined by ',' (a run of indexes
+  // formatted at once); only for one-line output (see one_line()), inside an array.
+  void joined_elements(std::string_view text, std::size_t count);
+  [[nodiscard]] bool one_line() const { return indent_ < 0; }
   // Any DOM value (error parameters, a policy field): nlohmann's own dump, indented to fit.
   void value(const nlohmann::json& value);
 
