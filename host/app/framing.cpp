@@ -31,6 +31,7 @@ FrameResult read_frame_with(Read&& read, std::size_t limit) {
     result.status = FrameStatus::TooLarge;
     return result;
   }
+  platform::prepare_heap(length);  // before the request's buffers (platform.hpp)
   result.buffer.resize(std::size_t{length} + request_padding);  // the padding: NULs
   result.received = read(result.buffer.data(), length);
   if (result.received < length) {

@@ -4,12 +4,15 @@
 #include <malloc.h>
 #endif
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -100,6 +103,37 @@ void tune_allocator() {
   // Every size below 32 MiB from the heap, and up to 64 MiB of freed heap kept for reuse.
   ::mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
   ::mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
+}
+
+void prepare_heap(std::size_t request_bytes) {
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+  constexpr std::size_t kHugePage = std::size_t{2} * 1024 * 1024;
+  constexpr std::size_t kWorkingSetPerRequestByte = 8;
+  // Below tune_allocator's 32 MiB mmap threshold, so the block comes from the heap's top.
+  constexpr std::size_t kMostPrepared = std::size_t{16} * 1024 * 1024;
+  const std::size_t working_set =
+      std::min(request_bytes, kMostPrepared / kWorkingSetPerRequestByte) *
+      kWorkingSetPerRequestByte;
+  if (working_set < kHugePage) return;
+  // Room to skip to the next 2 MiB boundary and hold the working set above it.
+  const std::size_t span = working_set + 2 * kHugePage;
+  void* block = std::malloc(span);
+  if (block == nullptr) return;
+  const auto start = reinterpret_cast<std::uintptr_t>(block);
+  const std::uintptr_t first = (start + kHugePage - 1) & ~std::uintptr_t{kHugePage - 1};
+  const std::uintptr_t last = (start + span) & ~std::uintptr_t{kHugePage - 1};
+  // Back into the top chunk, still mapped (M_TRIM_THRESHOLD 64 MiB): the next allocations reuse it.
+  std::free(block);
+  // Advice only: an error (THP off, an old kernel) leaves ordinary pages.
+  if (::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE) != 0) return;
+  // The heap below `first` shares a 2 MiB range with pages already touched, so it would take
+  // 4 KiB faults: a block that is never touched (nor freed) holds it, and the next allocations
+  // start at the boundary. It costs address space, no memory. 64 bytes: two chunk headers.
+  static void* skipped = nullptr;
+  if (skipped == nullptr && first - start > 64) skipped = std::malloc(first - start - 64);
+#else
+  (void)request_bytes;
 #endif
 }
 

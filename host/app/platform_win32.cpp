@@ -353,6 +353,7 @@ std::optional<fs::path> executable_path() {
 }
 
 void tune_allocator() {}  // the Windows heap keeps freed blocks for reuse already
+void prepare_heap(std::size_t /*request_bytes*/) {}  // see platform.hpp: Linux only
 
 std::tm utc_time(std::time_t when) {
   std::tm parts{};

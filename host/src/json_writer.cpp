@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "bccshield/utf8.hpp"
@@ -30,14 +31,19 @@ std::size_t next_special(std::string_view text, std::size_t from) {
   using utf8_detail::kHighs;
   using utf8_detail::kOnes;
   const auto zero_byte = [](std::uint64_t word) { return (word - kOnes) & ~word & kHighs; };
-  std::size_t i = from;
-  for (; i + 8 <= text.size(); i += 8) {
-    const std::uint64_t word = utf8_detail::load8(text.data() + i);
+  const auto any_special = [&](const char* at) {
+    const std::uint64_t word = utf8_detail::load8(at);
     const std::uint64_t below_space = (word - kOnes * 0x20U) & ~word & kHighs;
-    if (((word & kHighs) | below_space | zero_byte(word ^ (kOnes * '"')) |
-         zero_byte(word ^ (kOnes * '\\'))) != 0)
-      break;
-  }
+    return ((word & kHighs) | below_space | zero_byte(word ^ (kOnes * '"')) |
+            zero_byte(word ^ (kOnes * '\\'))) != 0;
+  };
+  std::size_t i = from;
+  while (i + 8 <= text.size() && !any_special(text.data() + i)) i += 8;
+  // Fewer than eight bytes left, all after `from`: the eight bytes ending the text (overlapping
+  // clean ones) in one load, as an address seldom ends on a word boundary.
+  if (i < text.size() && i + 8 > text.size() && text.size() - from >= 8 &&
+      !any_special(text.data() + text.size() - 8))
+    return text.size();
   while (i < text.size() && kEscapes[static_cast<unsigned char>(text[i])] == 0 &&
          static_cast<unsigned char>(text[i]) < 0x80)
     ++i;
@@ -46,18 +52,33 @@ std::size_t next_special(std::string_view text, std::size_t from) {
 
 }  // namespace
 
+// A number with its separator in one append: most of a v2 reply is recipient indexes.
 void JsonWriter::signed_number(long long value) {
-  element();
-  char digits[24];
-  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  out_.append(digits, static_cast<std::size_t>(end - digits));
+  char text[32];
+  char* end = std::to_chars(separator(text), text + sizeof text, value).ptr;
+  out_.append(text, static_cast<std::size_t>(end - text));
 }
 
 void JsonWriter::unsigned_number(unsigned long long value) {
-  element();
-  char digits[24];
-  const char* end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  out_.append(digits, static_cast<std::size_t>(end - digits));
+  char text[32];
+  char* end = std::to_chars(separator(text), text + sizeof text, value).ptr;
+  out_.append(text, static_cast<std::size_t>(end - text));
+}
+
+void JsonWriter::joined_elements(std::string_view text, std::size_t count) {
+  if (count == 0) return;
+  element();  // the separator before the first
+  out_.append(text);
+  counts_.back() += static_cast<std::uint32_t>(count - 1);
+}
+
+char* JsonWriter::separator(char* at) {
+  if (indent_ >= 0 || after_key_ || counts_.empty()) {
+    element();  // indented layout, after a key, the document itself: nothing or a new line
+    return at;
+  }
+  if (counts_.back()++ > 0) *at++ = ',';
+  return at;
 }
 
 void JsonWriter::key(std::string_view name) {
@@ -69,6 +90,18 @@ void JsonWriter::key(std::string_view name) {
 }
 
 void JsonWriter::string(std::string_view text) {
+  // The separator, the quotes and clean text (most strings: an address) in one append.
+  constexpr std::size_t kShort = 120;
+  if (text.size() <= kShort && next_special(text, 0) == text.size()) {
+    char buffer[kShort + 4];
+    char* at = separator(buffer);
+    *at++ = '"';
+    if (!text.empty()) std::memcpy(at, text.data(), text.size());
+    at += text.size();
+    *at++ = '"';
+    out_.append(buffer, static_cast<std::size_t>(at - buffer));
+    return;
+  }
   element();
   quoted(text);
 }

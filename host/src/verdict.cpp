@@ -1,5 +1,7 @@
 #include "bccshield/verdict.hpp"
 
+#include <array>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "bccshield/json_writer.hpp"
@@ -30,8 +32,40 @@ class VerdictWriter {
   void list(std::string_view key, const std::vector<RecipientRef>& recipients) {
     out_.key(key);
     out_.begin_array();
-    for (const RecipientRef& item : recipients) recipient(item);
+    if (readable_ != nullptr || !out_.one_line()) {
+      for (const RecipientRef& item : recipients) recipient(item);
+    } else {
+      indexed_runs(recipients);
+    }
     out_.end_array();
+  }
+
+  // The wire's lists are mostly indexes: each run of them is formatted here, joined by ',', and
+  // appended at once (140 -> ~50 instructions an index), the texts between them one by one.
+  void indexed_runs(const std::vector<RecipientRef>& recipients) {
+    constexpr std::size_t kRun = 4096;
+    constexpr std::size_t kLongestIndex = 11;  // ',' and ten digits
+    std::array<char, kRun> run;
+    std::size_t used = 0;
+    std::size_t count = 0;
+    const auto flush = [&] {
+      out_.joined_elements(std::string_view(run.data(), used), count);
+      used = 0;
+      count = 0;
+    };
+    for (const RecipientRef& item : recipients) {
+      if (!item.indexed()) {
+        flush();
+        out_.string(item.text);
+        continue;
+      }
+      if (used + kLongestIndex > run.size()) flush();
+      if (count > 0) run[used++] = ',';
+      used = static_cast<std::size_t>(
+          std::to_chars(run.data() + used, run.data() + run.size(), item.source).ptr - run.data());
+      ++count;
+    }
+    flush();
   }
 
   void finding(const Finding& finding) {

@@ -13,6 +13,7 @@
 #include "bccshield/check_request.hpp"
 #include "bccshield/eml.hpp"
 #include "bccshield/evaluate.hpp"
+#include "bccshield/json_writer.hpp"
 #include "bccshield/policy.hpp"
 #include "bccshield/protocol.hpp"
 #include "bccshield/protocol_error.hpp"
@@ -211,6 +212,7 @@ constexpr std::array kTargets = {
     Target{"policy", &policy_entry},
     Target{"protocol", &protocol_entry},
     Target{"check_request", &check_request_entry},
+    Target{"json_writer", &json_writer_entry},
 };
 
 const char* current_input = nullptr;
@@ -362,6 +364,32 @@ int check_request_entry(const std::uint8_t* data, std::size_t size) {
   const std::string reply = handle_message(body, with_reader);
   check_reply("check_request", reply);
   FUZZ_CHECK("check_request", reply == handle_message(body, with_dom));
+  return 0;
+}
+
+// The input as one string, then cut every (first byte % 23 + 1) bytes into an array of strings
+// and numbers (the pieces' lengths), one-line and indented: the writer's bytes are dump()'s.
+int json_writer_entry(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text = as_text(data, size);
+  const std::size_t step = size == 0 ? 1 : data[0] % 23 + 1;
+  for (const int indent : {-1, 2}) {
+    std::string out;
+    JsonWriter writer(out, indent);
+    json expected = json::array();
+    writer.begin_array();
+    writer.string(text);
+    expected.push_back(std::string(text));
+    for (std::size_t at = 0; at < size; at += step) {
+      const std::string_view piece = text.substr(at, step);
+      writer.string(piece);
+      expected.push_back(std::string(piece));
+      writer.number(piece.size());
+      expected.push_back(piece.size());
+    }
+    writer.end_array();
+    FUZZ_CHECK("json_writer",
+               out == expected.dump(indent, ' ', false, json::error_handler_t::replace));
+  }
   return 0;
 }
 

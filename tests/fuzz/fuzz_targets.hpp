@@ -31,6 +31,8 @@ int policy_entry(const std::uint8_t* data, std::size_t size);
 // native-messaging byte stream for read_frame + handle_message, as cmd_serve reads stdin.
 int protocol_entry(const std::uint8_t* data, std::size_t size);
 int check_request_entry(const std::uint8_t* data, std::size_t size);
+// JsonWriter against nlohmann's dump() on the input's bytes as strings (json_writer.hpp).
+int json_writer_entry(const std::uint8_t* data, std::size_t size);
 
 std::span<const Target> all_targets();
 

@@ -47,6 +47,10 @@ class JsonWriter {
       unsigned_number(value);
     }
   }
+  // Elements already written as one-line JSON, `count` of them joined by ',' (a run of indexes
+  // formatted at once); only for one-line output (see one_line()), inside an array.
+  void joined_elements(std::string_view text, std::size_t count);
+  [[nodiscard]] bool one_line() const { return indent_ < 0; }
   // Any DOM value (error parameters, a policy field): nlohmann's own dump, indented to fit.
   void value(const nlohmann::json& value);
 
@@ -79,6 +83,9 @@ class JsonWriter {
   void unsigned_number(unsigned long long value);
   void quoted(std::string_view text);
   void element();  // before a value: the separator and, in an array, the indentation
+  // element() for a value about to be appended at once: one-line output's ',' goes to `at`
+  // (returns past it), any other layout is written by element(); returns where the value goes.
+  char* separator(char* at);
   void new_line(std::size_t depth);
 
   std::string& out_;
