@@ -1,4 +1,5 @@
 #include <array>
+#include <filesystem>
 #include <iostream>
 
 #include "bccshield/draft.hpp"
@@ -9,6 +10,7 @@
 #include "cli_options.hpp"
 #include "file_util.hpp"
 #include "host_context.hpp"
+#include "platform.hpp"
 
 namespace bccshield {
 namespace {
@@ -36,6 +38,13 @@ int run_check(const Arguments& arguments) {
     policy_file = path_from_utf8((*values)["policy"].as<std::string>());
   const HostRuntime runtime = make_host_runtime(policy_file, false);
   const std::string input_name = (*values)["input"].as<std::string>();
+  if (input_name != "-") {
+    // The same huge-page heap as serve mode's large requests (platform.hpp), sized by the file.
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path_from_utf8(input_name), ec);
+    if (!ec && bytes <= kMaxCheckInputBytes)
+      platform::prepare_heap(static_cast<std::size_t>(bytes));
+  }
   const auto input = read_input(input_name, kMaxCheckInputBytes);
   if (!input) return exit_usage;
 
