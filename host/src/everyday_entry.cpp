@@ -31,6 +31,7 @@ bool EverydayEntryReader::read(std::string_view s, std::size_t pos, EverydayEntr
     if (read_utf8_q_name(s, p, length, encoded_plain)) {
       name = scratch_;  // what the passes below give for it, in one pass
     } else {
+      encoded_plain = false;  // the formatter judges the name these passes give
       length = encoded_words_length(s, p);
       if (length == 0) return false;
       const std::string_view encoded = s.substr(p, length);
@@ -273,10 +274,12 @@ bool EverydayEntryReader::read_utf8_q_name(std::string_view s, std::size_t pos, 
   if ((classes & kNameByteNormal) == 0 || doubled_space != 0 || size == 0 || prev == ' ') {
     return false;
   }
-  plain = (classes & kNameBytePlain) != 0 && encoded_word_start == 0;
   scratch_.resize(size);
   // Printable ASCII is clean text; UTF-8 is checked as is_normal_clean_name does.
   if ((seen & 0x80U) != 0 && !is_clean_text(scratch_)) return false;
+  // Only once accepted: a name the fallback cleans (dropping U+034F or a C1 control can join a
+  // decoded "=" and "?") is no plain phrase, whatever its bytes were.
+  plain = (classes & kNameBytePlain) != 0 && encoded_word_start == 0;
   length = close + 2 - pos;
   return true;
 }

@@ -295,6 +295,8 @@ class InputGenerator {
         "=?UTF-8?Q?"
         "?=",
         "=?UTF-8?Q?Smith=2C_Ann?=", "=?utf-8?q?=C2=A0?=",
+        // Cleaning drops U+034F / a C1 control and joins a decoded "=" and "?" (review 6).
+        "=?UTF-8?Q?a=3D=CD=8F=3Fb?=", "=?UTF-8?Q?a=3D=C2=80=3Fb?=",
         // Near misses of the in-place UTF-8 Q decoding:
         // invalid UTF-8, lower-case hex, a bare '=',
         // spaces the collapsing changes, a control.
@@ -456,6 +458,39 @@ TEST(FastPath, GroupEndsAtTheEntryLimitOnBothPaths) {
     ASSERT_EQ(parsed.problems.size(), 1U);
     EXPECT_EQ(parsed.problems[0].reason, "too-many-entries");
     EXPECT_EQ(parsed.problems[0].text, "b@x.example;");
+  }
+}
+
+// The one-pass encoded-name reader's "plain" hint must not outlive a failed read: the fallback
+// cleans the name, and dropping U+034F or a C1 control can leave "=?" in it, which the formatter
+// must quote (found by review: `=?UTF-8?Q?Bob=40evil=2Ecom?=` went out unquoted).
+TEST(FastPath, ANameTheFallbackCleansIsQuotedAsByTheParser) {
+  Totals totals;
+  const std::string name = "=?UTF-8?Q?=3D=CD=8F=3FUTF-8=3FQ=3FBob=3D40evil=3D2Ecom=3F=3D?=";
+  expect_same_result(name + " <a@b.example>, c@d.example", "two entries", totals);
+  expect_same_result(name + " <a@b.example>", "one entry", totals);
+  expect_same_result("=?UTF-8?Q?x=3D=C2=80=3Fy?= <a@b.example>, c@d.example", "c1", totals);
+  // Random encoded names of escapes that cleaning, collapsing and quoting treat specially.
+  const std::vector<std::string> atoms = {
+      "a",         "Z",         "9",      "=3D",    "=3F",
+      "=20",       "_",         "=C2=80", "=CD=8F", "=E2=80=8B",
+      "=E2=80=8D", "=2C",       "=22",    ".",      "!",
+      "=09",       "=7F",       "=FF",    "=C3=A9", "=F0=9F=98=80",
+      "=EF=B8=8F", "=C2=A0",    "=5C",    "=28",    "=3C",
+      "=40",       "=",         "=3",     "-",      "'",
+      "=E3=81=82", "=ED=95=9C", "?",      " "};
+  const std::vector<std::string> tails = {" <a@b.example>, c@d.example",
+                                          " <a@b.example>",
+                                          "<a@b.example>",
+                                          " <a@b.example> (x)",
+                                          " =?UTF-8?Q?y?= <a@b.example>",
+                                          "=?UTF-8?Q?y?= <a@b.example>;"};
+  std::mt19937 random(12345);  // fixed: the same inputs every run
+  for (int i = 0; i < 20000 && !::testing::Test::HasFailure(); ++i) {
+    std::string input = random() % 2 != 0 ? "=?UTF-8?Q?" : "=?utf-8?q?";
+    for (std::size_t j = random() % 12; j > 0; --j) input += atoms[random() % atoms.size()];
+    input += "?=" + tails[random() % tails.size()];
+    expect_same_result(input, input, totals);
   }
 }
 
