@@ -227,10 +227,16 @@ void AuditLog::flush() noexcept {
     write_pending();
   } catch (const std::exception& error) {
     pending_.clear();
-    print_error(std::string("cannot write the audit log: ") + error.what());
+    try {
+      print_error(std::string("cannot write the audit log: ") + error.what());
+    } catch (...) {  // out of memory even for the sentence: nothing more can be said
+    }
   } catch (...) {
     pending_.clear();
-    print_error("cannot write the audit log");
+    try {
+      print_error("cannot write the audit log");
+    } catch (...) {
+    }
   }
 }
 

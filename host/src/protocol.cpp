@@ -309,9 +309,13 @@ std::optional<std::string> run_after_reply(AfterReply& after_reply) noexcept {
   try {
     if (after_reply) after_reply();
   } catch (const std::exception& error) {
-    failure = std::string("the audit record of a check failed: ") + error.what();
+    try {
+      failure = std::string("the audit record of a check failed: ") + error.what();
+    } catch (...) {
+      failure = "audit failed";  // short enough to need no allocation (out of memory)
+    }
   } catch (...) {
-    failure = "the audit record of a check failed";
+    failure = "audit failed";
   }
   after_reply = nullptr;  // the request, draft and verdict go here (their destructors don't throw)
   return failure;
