@@ -107,13 +107,7 @@ std::vector<ParseProblem> visit_with(std::string_view text, AddressVisitor& visi
   if (limits.everyday_fast_path && limits.max_entries > 0) {
     detail::EverydayEntry entry;
     if (buffers.everyday.read(text, 0, entry) && entry.end == text.size()) {
-      MailboxView view;
-      view.name = entry.name;
-      view.local_part = entry.local_part;
-      view.domain = entry.domain;
-      view.formatted = entry.formatted;
-      view.address = entry.address;
-      view.plain_name = entry.plain_name;
+      MailboxView view = entry.view();
       view.whole_text = true;
       visitor.mailbox(view);
       return {};

@@ -423,14 +423,7 @@ void AddressListParser::everyday_entries() {
       if (entry.end == s_.size() || s_[entry.end] == ';') end_group();
       break;
     }
-    MailboxView view;
-    view.name = entry.name;
-    view.local_part = entry.local_part;
-    view.domain = entry.domain;
-    view.formatted = entry.formatted;
-    view.address = entry.address;
-    view.plain_name = entry.plain_name;
-    visitor_.mailbox(view);
+    visitor_.mailbox(entry.view());
     // The entry ends at its ',' or ';' (or the input): exactly what finish_entry (and
     // end_group) would do.
     if (!reset) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "bccshield/address_list.hpp"
 #include "jsmime_cleaning.hpp"
 
 namespace bccshield::detail {
@@ -20,6 +21,18 @@ struct EverydayEntry {
   std::string_view address;    // local_part@domain, one view into the input
   bool plain_name = false;     // `name` is known to be a plain phrase (MailboxView::plain_name)
   std::size_t end = 0;         // the ',' or ';' that ends the entry
+
+  // What the visitor is given for it (whole_text left to the caller).
+  [[nodiscard]] MailboxView view() const {
+    MailboxView mailbox;
+    mailbox.name = name;
+    mailbox.local_part = local_part;
+    mailbox.domain = domain;
+    mailbox.formatted = formatted;
+    mailbox.address = address;
+    mailbox.plain_name = plain_name;
+    return mailbox;
+  }
 };
 
 class EverydayEntryReader {
